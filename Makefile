@@ -1,0 +1,66 @@
+# The store's commands. `make run` and `make test` are the README's quick start.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shop
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: install run test test-fast lint format migrate seed worker beat chromium clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+# Embedded default: SQLite, in-process cache, eager Celery, console e-mail. Set DATABASE_URL,
+# REDIS_URL, CELERY_BROKER_URL ... to use real services instead.
+run: seed
+	@mkdir -p var/static
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Debian's Chromium for the browser tests (installed when missing and running as root).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || { echo "could not install chromium with apt-get"; exit 1; }; \
+	  else echo "chromium is missing: sudo apt-get install chromium (browser tests will be skipped)"; fi; \
+	fi
+
+# The whole suite against the real PostgreSQL and Redis on this machine, plus the browser tests.
+test: install chromium
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Real Celery processes; they need CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0).
+worker: install
+	@test -n "$$CELERY_BROKER_URL" || { echo "set CELERY_BROKER_URL to run a worker"; exit 1; }
+	$(BIN)/celery -A shop worker --loglevel=INFO
+
+beat: install
+	@test -n "$$CELERY_BROKER_URL" || { echo "set CELERY_BROKER_URL to run beat"; exit 1; }
+	$(BIN)/celery -A shop beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache .ruff_cache

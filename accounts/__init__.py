@@ -1,0 +1,1 @@
+"""Users (e-mail as login name), sign-up and sign-in, JWT tokens and the address book."""

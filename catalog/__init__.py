@@ -1,0 +1,1 @@
+"""Categories, products, variants, images, reviews and search (arrives with the catalog issue)."""

@@ -1,0 +1,1 @@
+"""Stock on hand per variant, holds, the stock ledger and low-stock alerts."""

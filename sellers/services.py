@@ -1,0 +1,50 @@
+"""Write use cases of the sellers app."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from sellers.errors import AlreadySeller, StoreNameTaken
+from sellers.models import Seller
+
+
+def _unique_slug(store_name: str) -> str:
+    base = slugify(store_name)[:100] or "store"
+    slug, n = base, 1
+    while Seller.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def become_seller(
+    *,
+    user,
+    store_name: str,
+    description: str = "",
+    contact_email: str | None = None,
+    low_stock_threshold: int | None = None,
+) -> Seller:
+    """Turn a signed-in user into a seller; raises AlreadySeller or StoreNameTaken."""
+    store_name = store_name.strip()
+    if Seller.objects.filter(user_id=user.pk).exists():
+        raise AlreadySeller()
+    if Seller.objects.filter(store_name__iexact=store_name).exists():
+        raise StoreNameTaken()
+    fields = {"low_stock_threshold": low_stock_threshold} if low_stock_threshold is not None else {}
+    try:
+        with transaction.atomic(durable=True):
+            return Seller.objects.create(
+                user=user,
+                store_name=store_name,
+                slug=_unique_slug(store_name),
+                description=description.strip(),
+                contact_email=contact_email or user.email,
+                **fields,
+            )
+    except IntegrityError:
+        # Lost a race with a concurrent request: say which rule the winner took.
+        if Seller.objects.filter(user_id=user.pk).exists():
+            raise AlreadySeller() from None
+        raise StoreNameTaken() from None

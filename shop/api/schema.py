@@ -1,0 +1,61 @@
+"""OpenAPI: every operation documents the problem-details errors it can answer with."""
+
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+
+from shop.api.errors import PROBLEM_CONTENT_TYPE
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details, with the store's stable ``code`` and, for 400s, field ``errors``."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    code = serializers.CharField(help_text="Stable snake_case error code, e.g. `out_of_stock`.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="For validation errors: messages per field.",
+    )
+
+
+class ProblemAutoSchema(AutoSchema):
+    """Adds 400/401/403/404/429 problem responses to each operation where they can happen.
+
+    A view adds its own business errors (409, 402, ...) with ``@extend_schema(responses=...)``
+    or by listing them in ``problem_responses = {409: "why"}``.
+    """
+
+    def _get_paginator(self):
+        paginator = super()._get_paginator()
+        if paginator is not None:
+            paginator.list_key = getattr(self.view, "list_key", "results")
+        return paginator
+
+    def _problem(self, description: str) -> dict:
+        response = self._get_response_for_code(ProblemSerializer, "400", [PROBLEM_CONTENT_TYPE])
+        response["description"] = description
+        return response
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        errors: dict[int, str] = {}
+        has_body = self.method in ("POST", "PUT", "PATCH")
+        if has_body or self._is_list_view():
+            errors[400] = "Invalid input (validation_error)."
+        if not all(isinstance(p, AllowAny) for p in self.view.get_permissions()):
+            errors[401] = "Not signed in (not_authenticated)."
+            errors[403] = "Signed in but not allowed (permission_denied)."
+        if "{" in self.path:
+            errors[404] = "No such object, or not yours (not_found)."
+        if self.view.get_throttles():
+            errors[429] = "Too many requests (throttled); see Retry-After."
+        errors.update(getattr(self.view, "problem_responses", {}))
+        for code, description in sorted(errors.items()):
+            responses.setdefault(str(code), self._problem(description))
+        return responses

@@ -1,0 +1,34 @@
+"""Root URLs: storefront pages, the versioned API, its schema and docs, and operations."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from accounts import urls as accounts_urls
+from sellers import urls as sellers_urls
+from shop import views
+
+api_v1 = [
+    path("", include((accounts_urls.api_urlpatterns, "accounts"))),
+    path("", include((sellers_urls.api_urlpatterns, "sellers"))),
+]
+
+urlpatterns = [
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", include(accounts_urls)),
+    path("", include(sellers_urls)),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("metrics", views.metrics, name="metrics"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "shop.views.bad_request"
+handler403 = "shop.views.permission_denied"
+handler404 = "shop.views.page_not_found"
+handler500 = "shop.views.server_error"

@@ -1,0 +1,21 @@
+"""Test run: the project's one settings module, pointed at the real PostgreSQL and Redis.
+
+Only the environment differs: TEST_DATABASE_URL and TEST_REDIS_URL (defaults below) replace
+DATABASE_URL and REDIS_URL, so a developer's own database is never touched by the suite.
+"""
+
+import os
+
+os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/shop")
+os.environ["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("CACHE_KEY_PREFIX", "shop-test")
+os.environ.pop("CELERY_BROKER_URL", None)  # tasks run eagerly unless a test starts a worker
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from shop.settings import *  # noqa: F403
+
+# Argon2 stays the hasher (the tests check it); its cost is lowered so thousands of hashes stay quick.
+PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
+
+# Static files are collected once per run (tests/conftest.py) so pages use hashed names as in production.
+STATIC_ROOT = BASE_DIR / "var" / "test-static"  # noqa: F405
