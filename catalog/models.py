@@ -1,0 +1,148 @@
+"""The catalog: a category tree, products owned by sellers, their variants, images and reviews."""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Category(models.Model):
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0, help_text="Order among its siblings.")
+    # Denormalized from the ancestors ("Clothing > Shoes > Running"), for breadcrumbs and search.
+    path_names = models.CharField(max_length=500, blank=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="catalog_category_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.path_names or self.name
+
+
+class Product(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        ARCHIVED = "archived", "Archived"
+
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="products")
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="products")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220)
+    description = models.TextField(blank=True)
+    brand = models.CharField(max_length=100, blank=True)
+    attributes = models.JSONField(default=dict, blank=True, help_text="Free-form specifications.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # The lowest variant price: what listings show, sort and filter by. Kept by catalog.services.
+    price = models.DecimalField(max_digits=12, decimal_places=2)
+    low_stock_threshold = models.PositiveIntegerField(null=True, blank=True)
+    # Review aggregates, kept by catalog.services when a review is written.
+    rating = models.DecimalField(max_digits=3, decimal_places=2, default=0)
+    review_count = models.PositiveIntegerField(default=0)
+    sales_count = models.PositiveIntegerField(default=0, help_text="Units sold, for 'bestselling'.")
+    # Search document parts. category_text copies the category path; search_vector is computed by a
+    # database trigger on PostgreSQL (see migrations) and stays NULL on SQLite, which uses FTS5.
+    category_text = models.CharField(max_length=500, blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="catalog_product_price_not_negative"),
+            models.CheckConstraint(condition=Q(rating__gte=0) & Q(rating__lte=5), name="catalog_product_rating_0_5"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "category", "-created_at"], name="catalog_prod_status_cat"),
+            models.Index(fields=["status", "-created_at"], name="catalog_prod_status_new"),
+            models.Index(fields=["status", "price"], name="catalog_prod_status_price"),
+            models.Index(fields=["status", "-rating"], name="catalog_prod_status_rating"),
+            models.Index(fields=["status", "-sales_count"], name="catalog_prod_status_sales"),
+            models.Index(fields=["brand"], name="catalog_prod_brand"),
+            models.Index(fields=["seller", "status"], name="catalog_prod_seller"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_listed(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class Variant(models.Model):
+    """A purchasable version of a product (size M in red). Every product has at least one."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField(max_length=64, unique=True)
+    options = models.JSONField(default=dict, blank=True, help_text='e.g. {"size": "M", "color": "red"}')
+    # Copies of the two options shoppers filter by, indexed for facets.
+    size = models.CharField(max_length=40, blank=True, editable=False)
+    color = models.CharField(max_length=40, blank=True, editable=False)
+    price = models.DecimalField(max_digits=12, decimal_places=2)
+    low_stock_threshold = models.PositiveIntegerField(null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="catalog_variant_price_not_negative"),
+            models.UniqueConstraint(fields=["product", "options"], name="catalog_variant_unique_options"),
+        ]
+        indexes = [
+            models.Index(fields=["product", "size"], name="catalog_variant_size"),
+            models.Index(fields=["product", "color"], name="catalog_variant_color"),
+        ]
+
+    def __str__(self) -> str:
+        return self.sku
+
+
+def product_image_path(instance: "ProductImage", filename: str) -> str:
+    return f"products/{instance.product_id}/{filename}"
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to=product_image_path, width_field="width", height_field="height")
+    thumbnail = models.ImageField(upload_to=product_image_path, blank=True)
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+    alt_text = models.CharField(max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.alt_text or self.image.name
+
+
+class Review(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reviews")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    rating = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=150)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1) & Q(rating__lte=5), name="catalog_review_rating_1_5"),
+            models.UniqueConstraint(fields=["product", "user"], name="catalog_review_one_per_buyer"),
+        ]
+        indexes = [models.Index(fields=["product", "-created_at"], name="catalog_review_product")]
+
+    def __str__(self) -> str:
+        return f"{self.rating}/5 {self.title}"

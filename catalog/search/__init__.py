@@ -1,0 +1,54 @@
+"""Product search and browse behind one small interface.
+
+``search_products(params)`` filters, ranks, paginates and counts facets; the backend is chosen from
+the database engine: PostgreSQL (weighted tsvector + pg_trgm) or SQLite (FTS5). An Elasticsearch
+backend (django-elasticsearch-dsl) can later implement the same two functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+SORTS = ("relevance", "price", "-price", "newest", "rating", "bestselling")
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str = ""
+    category_id: int | None = None  # includes the category's descendants
+    brands: tuple[str, ...] = ()
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    rating_gte: int | None = None
+    in_stock: bool | None = None
+    sizes: tuple[str, ...] = ()
+    colors: tuple[str, ...] = ()
+    seller_id: int | None = None
+    sort: str | None = None  # None: "relevance" with a query, else "newest"
+    offset: int = 0
+    limit: int = 20
+    with_facets: bool = False
+
+
+@dataclass
+class SearchResult:
+    products: list  # one page of catalog.models.Product, annotated with ``in_stock`` and ready to render
+    count: int  # over the whole result set
+    facets: dict | None = None
+    query: str = ""
+    corrected_query: str | None = None  # the spelling actually searched when the query had a typo
+    extra: dict = field(default_factory=dict)
+
+
+def search_products(params: SearchParams) -> SearchResult:
+    from catalog.search.backends import get_backend
+
+    return get_backend().search(params)
+
+
+def suggest(q: str, *, limit: int = 8) -> dict:
+    """Top product names and categories for the search box: ``{"products": [...], "categories": [...]}``."""
+    from catalog.search.backends import get_backend
+
+    return get_backend().suggest(q, limit=limit)

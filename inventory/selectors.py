@@ -1,0 +1,36 @@
+"""Read functions of the inventory app: what is available, for pages, the API and other apps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Exists, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from inventory.models import StockLevel
+
+
+def available_by_variant(*, variant_ids: Iterable[int]) -> dict[int, int]:
+    """Units available (on hand minus held) per variant id; variants without stock rows have 0."""
+    ids = list(variant_ids)
+    levels = dict(
+        StockLevel.objects.filter(variant_id__in=ids)
+        .annotate(available=F("on_hand") - F("held"))
+        .values_list("variant_id", "available")
+    )
+    return {variant_id: max(levels.get(variant_id, 0), 0) for variant_id in ids}
+
+
+def product_in_stock(product_ref: str | OuterRef = "pk") -> Exists:
+    """An expression for querysets of products: true when any variant has a unit available.
+
+    Use as ``Product.objects.annotate(in_stock=product_in_stock())``.
+    """
+    ref = OuterRef(product_ref) if isinstance(product_ref, str) else product_ref
+    return Exists(StockLevel.objects.filter(variant__product_id=ref, on_hand__gt=F("held")))
+
+
+def variant_available(variant_ref: str = "pk"):
+    """An expression for querysets of variants: units available (0 without a stock row)."""
+    level = StockLevel.objects.filter(variant_id=OuterRef(variant_ref)).annotate(a=F("on_hand") - F("held"))
+    return Coalesce(Subquery(level.values("a")[:1], output_field=IntegerField()), Value(0))
