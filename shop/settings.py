@@ -161,7 +161,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:account"
-LOGOUT_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "catalog:home"
 
 # Failed sign-ins are counted per e-mail and client address; after LOGIN_FAILURE_LIMIT failures that
 # pair is refused (429) for LOGIN_COOLOFF_MINUTES, on the storefront and the API alike.

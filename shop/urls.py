@@ -2,20 +2,21 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from accounts import urls as accounts_urls
+from catalog import urls as catalog_urls
 from sellers import urls as sellers_urls
 from shop import views
 
 api_v1 = [
     path("", include((accounts_urls.api_urlpatterns, "accounts"))),
     path("", include((sellers_urls.api_urlpatterns, "sellers"))),
+    path("", include((catalog_urls.api_urlpatterns, "catalog"))),
 ]
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", include(catalog_urls)),
     path("", include(accounts_urls)),
     path("", include(sellers_urls)),
     path("api/v1/", include((api_v1, "api"))),

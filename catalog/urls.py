@@ -1,0 +1,25 @@
+from django.urls import path
+
+from catalog import api, views
+from catalog.search import api as search_api
+
+app_name = "catalog"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("c/<slug:slug>/", views.category, name="category"),
+    path("search", views.search, name="search"),
+    path("p/<int:product_id>-<slug:slug>/", views.product, name="product"),
+    path("p/<int:product_id>/", views.product, name="product-short"),
+    path("p/<int:product_id>/reviews", views.review_create, name="review-create"),
+]
+
+api_urlpatterns = [
+    path("products", api.ProductListCreateView.as_view(), name="products"),
+    path("products/<int:product_id>", api.ProductDetailView.as_view(), name="product"),
+    path("products/<int:product_id>/variants/<str:sku>", api.VariantDetailView.as_view(), name="variant"),
+    path("products/<int:product_id>/images", api.ProductImageCreateView.as_view(), name="product-images"),
+    path("products/<int:product_id>/reviews", api.ReviewListCreateView.as_view(), name="product-reviews"),
+    path("categories", api.CategoryListView.as_view(), name="categories"),
+    path("search/suggest", search_api.SuggestView.as_view(), name="search-suggest"),
+]
