@@ -8,8 +8,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shop
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+DEMO_PRODUCTS ?= 2000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shop_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: install run test test-fast lint format migrate seed worker beat chromium clean
+.PHONY: install run test test-fast lint format migrate seed worker beat chromium bench clean
 
 install: $(STAMP)
 
@@ -22,8 +25,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# Demo accounts and a catalog of DEMO_PRODUCTS products; later runs find it there and add nothing.
 seed: migrate
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --products $(DEMO_PRODUCTS)
 
 # Embedded default: SQLite, in-process cache, eager Celery, console e-mail. Set DATABASE_URL,
 # REDIS_URL, CELERY_BROKER_URL ... to use real services instead.
@@ -61,6 +65,11 @@ worker: install
 beat: install
 	@test -n "$$CELERY_BROKER_URL" || { echo "set CELERY_BROKER_URL to run beat"; exit 1; }
 	$(BIN)/celery -A shop beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+# Catalog reads under load: gunicorn + PostgreSQL (BENCH_DATABASE_URL, seeded with 100,000 demo
+# products on first use) + Redis, driven by wrk, against nginx as the yardstick (docs/PERFORMANCE.md).
+bench: install
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) bash bench/run.sh
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache .ruff_cache

@@ -1,27 +1,663 @@
-"""Catalog API (placeholder until the API lands)."""
+"""Catalog API: browse and search products, a product's detail, its variants, images and reviews, categories.
 
+Reads are public and cacheable for a minute; writes need the owning seller. Answers are built as
+plain dicts (the hot path); the output serializers below only describe them in the OpenAPI schema.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
+from rest_framework.response import Response
+
+from catalog import services
+from catalog.errors import CategoryNotFound, NotASeller
+from catalog.search import SORTS, SearchParams, search_products
+from catalog.selectors import products as selectors
+from catalog.selectors.categories import category_by_slug_or_id
+from sellers import selectors as seller_selectors
+
+PUBLIC_MAX_AGE = 60
+MAX_QUANTITY = 1_000_000_000
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
 
 
-class ProductListCreateView(GenericAPIView):
-    pass
+def money(value: Decimal) -> str:
+    """Money in the API: a decimal string with the currency's two places."""
+    return f"{value:.2f}"
 
 
-class ProductDetailView(GenericAPIView):
-    pass
+def public(response: Response) -> Response:
+    """The same answer for everyone: shared caches may keep it for a minute."""
+    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    return response
+
+
+class PublicReadMixin:
+    """Anyone may read; changing anything needs a signed-in user (401), and the use case checks who (403)."""
+
+    def get_permissions(self):
+        if self.request.method in SAFE_METHODS:
+            return [AllowAny()]
+        return [IsAuthenticated()]
+
+
+# --- Rendering ----------------------------------------------------------------------------------
+
+
+def _file_url(field_file) -> str | None:
+    return field_file.url if field_file else None
+
+
+def _category(category) -> dict | None:
+    if category is None:
+        return None
+    return {"id": category.pk, "slug": category.slug, "name": category.name}
+
+
+def _seller(product) -> dict:
+    return {"id": product.seller_id, "store_name": product.seller.store_name}
+
+
+def _storefront_url(product) -> str:
+    if product.slug:
+        return reverse("catalog:product", kwargs={"product_id": product.pk, "slug": product.slug})
+    return reverse("catalog:product-short", kwargs={"product_id": product.pk})
+
+
+def render_card(product) -> dict:
+    image = product.card_image
+    return {
+        "id": product.pk,
+        "name": product.name,
+        "slug": product.slug,
+        "price": money(product.price),
+        "currency": settings.STORE_CURRENCY,
+        "category": _category(product.category),
+        "seller": _seller(product),
+        "brand": product.brand,
+        "rating": float(product.rating),
+        "review_count": product.review_count,
+        "image": (_file_url(image.thumbnail) or _file_url(image.image)) if image is not None else None,
+        "in_stock": bool(product.in_stock),
+        "url": _storefront_url(product),
+    }
+
+
+def render_image(image) -> dict:
+    return {
+        "id": image.pk,
+        "url": _file_url(image.image),
+        "thumbnail": _file_url(image.thumbnail) or _file_url(image.image),
+        "alt": image.alt_text,
+        "width": image.width,
+        "height": image.height,
+    }
+
+
+def render_variant(variant, *, owner: bool) -> dict:
+    body = {
+        "sku": variant.sku,
+        "options": dict(sorted(variant.options.items())),
+        "price": money(variant.price),
+        "currency": settings.STORE_CURRENCY,
+        "available": max(variant.available, 0),
+    }
+    if owner:
+        body["low_stock_threshold"] = variant.low_stock_threshold
+    return body
+
+
+def render_detail(detail) -> dict:
+    product = detail.product
+    body = {
+        "id": product.pk,
+        "name": product.name,
+        "slug": product.slug,
+        "description": product.description,
+        "price": money(product.price),
+        "currency": settings.STORE_CURRENCY,
+        "category": _category(product.category),
+        "brand": product.brand,
+        "attributes": product.attributes,
+        "images": [render_image(image) for image in detail.images],
+        "seller": _seller(product),
+        "rating": float(product.rating),
+        "review_count": product.review_count,
+        "rating_breakdown": {str(stars): n for stars, n in detail.rating_breakdown.items()},
+        "status": product.status,
+        "variants": [render_variant(v, owner=detail.viewer_is_owner) for v in detail.variants],
+        "in_stock": detail.in_stock,
+        "url": _storefront_url(product),
+        "created_at": product.created_at,
+        "updated_at": product.updated_at,
+    }
+    if detail.viewer_is_owner:
+        body["low_stock_threshold"] = product.low_stock_threshold
+    return body
+
+
+def _author(user) -> str:
+    """A reviewer as others see them: first name and last initial ("Ann S.")."""
+    parts = (user.name or "").split()
+    if not parts:
+        return "A buyer"
+    return parts[0] if len(parts) == 1 else f"{parts[0]} {parts[-1][0]}."
+
+
+def render_review(review) -> dict:
+    return {
+        "id": review.pk,
+        "rating": review.rating,
+        "title": review.title,
+        "body": review.body,
+        "author": _author(review.user),
+        "created_at": review.created_at,
+    }
+
+
+# --- Schema of the answers (documentation only) -------------------------------------------------
+
+
+class ProductCategorySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ProductSellerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    store_name = serializers.CharField()
+
+
+@extend_schema_field({"type": "string", "format": "decimal", "example": "19.99"})
+class MoneyField(serializers.CharField):
+    """Money in answers: a decimal string with two places."""
+
+
+class ProductCardSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    price = MoneyField(help_text="The lowest price of its variants.")
+    currency = serializers.CharField(help_text="ISO 4217, the store's one currency.")
+    category = ProductCategorySerializer(allow_null=True)
+    seller = ProductSellerSerializer()
+    brand = serializers.CharField()
+    rating = serializers.FloatField(help_text="Average of the reviews, 0 without any.")
+    review_count = serializers.IntegerField()
+    image = serializers.CharField(allow_null=True, help_text="Thumbnail URL of the first image.")
+    in_stock = serializers.BooleanField()
+    url = serializers.CharField(help_text="The product's storefront page.")
+
+
+class ProductPageSerializer(serializers.Serializer):
+    products = ProductCardSerializer(many=True)
+    offset = serializers.IntegerField()
+    limit = serializers.IntegerField()
+    count = serializers.IntegerField()
+    next_offset = serializers.IntegerField(allow_null=True)
+    facets = serializers.DictField(
+        required=False,
+        help_text="With `q` (or `facets=1`): counts by category, brand, price band, rating, size and color.",
+    )
+    query = serializers.CharField(required=False, help_text="With `q`: the query as understood.")
+    corrected_query = serializers.CharField(
+        required=False, allow_null=True, help_text="With `q`: the spelling actually searched after a typo."
+    )
+
+
+class ProductImageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField()
+    thumbnail = serializers.CharField()
+    alt = serializers.CharField()
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+
+
+class VariantSerializer(serializers.Serializer):
+    sku = serializers.CharField()
+    options = serializers.DictField(child=serializers.CharField(), help_text='e.g. {"size": "M", "color": "red"}')
+    price = MoneyField()
+    currency = serializers.CharField()
+    available = serializers.IntegerField(help_text="Units that can be bought now.")
+    low_stock_threshold = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Only for the owning seller."
+    )
+
+
+class ProductDetailSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    description = serializers.CharField()
+    price = MoneyField(help_text="The lowest price of its variants.")
+    currency = serializers.CharField()
+    category = ProductCategorySerializer(allow_null=True)
+    brand = serializers.CharField()
+    attributes = serializers.DictField(help_text="Free-form specifications.")
+    images = ProductImageSerializer(many=True)
+    seller = ProductSellerSerializer()
+    rating = serializers.FloatField()
+    review_count = serializers.IntegerField()
+    rating_breakdown = serializers.DictField(child=serializers.IntegerField(), help_text="Reviews per star, 5 to 1.")
+    status = serializers.ChoiceField(choices=["active", "draft", "archived"])
+    variants = VariantSerializer(many=True)
+    in_stock = serializers.BooleanField()
+    url = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    low_stock_threshold = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Only for the owning seller."
+    )
+
+
+class ReviewSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    title = serializers.CharField()
+    body = serializers.CharField()
+    author = serializers.CharField(help_text='First name and last initial, e.g. "Ann S."')
+    created_at = serializers.DateTimeField()
+
+
+class CategorySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    parent = serializers.IntegerField(allow_null=True)
+    depth = serializers.IntegerField()
+    path = serializers.CharField(help_text='e.g. "Clothing > Shoes > Running"')
+    product_count = serializers.IntegerField(help_text="Listed products in it and all its sub-categories.")
+
+
+class CategoryListSerializer(serializers.Serializer):
+    categories = CategorySerializer(many=True)
+
+
+# --- Input --------------------------------------------------------------------------------------
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "integer"}, {"type": "string"}], "description": "A category id or slug.", "example": "shoes"}
+)
+class CategoryRefField(serializers.Field):
+    """A category by id or slug, resolved to its id."""
+
+    default_error_messages = {"invalid": "Give a category id or slug.", "unknown": "No such category."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, (int, str)) or not str(data).strip():
+            self.fail("invalid")
+        try:
+            return category_by_slug_or_id(data).id
+        except CategoryNotFound:
+            self.fail("unknown")
+
+    def to_representation(self, value):
+        return value
+
+
+def _price_field(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal(0), **kwargs)
+
+
+def _quantity_field(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=0, max_value=MAX_QUANTITY, **kwargs)
+
+
+def _threshold_field() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=0, max_value=MAX_QUANTITY, required=False, allow_null=True, help_text="Alert at or below this."
+    )
+
+
+class VariantWriteSerializer(serializers.Serializer):
+    sku = serializers.RegexField(
+        r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        max_length=64,
+        required=False,
+        help_text="Unique in the store; letters, digits, '.', '_' and '-'. Generated when left out on create.",
+        error_messages={"invalid": "Use letters, digits, '.', '_' and '-' only."},
+    )
+    options = serializers.DictField(
+        child=serializers.CharField(max_length=40),
+        required=False,
+        help_text='What sets this variant apart, e.g. {"size": "M", "color": "red"}.',
+    )
+    price = _price_field(required=False, help_text="Defaults to the product's price.")
+    quantity = _quantity_field(required=False, help_text="Stock on hand.")
+    low_stock_threshold = _threshold_field()
+
+
+class ProductWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    price = _price_field(
+        required=False, help_text="Required unless every variant has a price; on PUT it sets every variant's price."
+    )
+    description = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    category = CategoryRefField(required=False, allow_null=True)
+    brand = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    attributes = serializers.JSONField(required=False, help_text='Specifications, e.g. {"material": "cotton"}.')
+    quantity = _quantity_field(
+        required=False, help_text="Stock on hand of a product with one variant (give each variant its own otherwise)."
+    )
+    low_stock_threshold = _threshold_field()
+    variants = serializers.ListField(child=VariantWriteSerializer(), required=False, max_length=services.MAX_VARIANTS)
+    status = serializers.ChoiceField(
+        choices=["active", "draft"], required=False, help_text="Drafts are visible to their owner only."
+    )
+
+    def validate_attributes(self, value):
+        if not isinstance(value, dict):
+            raise serializers.ValidationError('Attributes must be an object such as {"material": "cotton"}.')
+        return value
+
+    def service_arguments(self) -> dict:
+        data = dict(self.validated_data)
+        if "category" in data:
+            data["category_id"] = data.pop("category")
+        if "variants" in data:
+            data["variants"] = [dict(item) for item in data["variants"]]
+        return data
+
+
+class VariantChangeSerializer(serializers.Serializer):
+    price = _price_field(required=False)
+    quantity = _quantity_field(required=False, help_text="Stock on hand.")
+    low_stock_threshold = _threshold_field()
+
+
+class ProductImageUploadSerializer(serializers.Serializer):
+    image = serializers.ImageField(help_text="JPEG, PNG, GIF or WebP, up to 10 MB.")
+    alt = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="Defaults to the name.")
+
+    def validate_image(self, value):
+        if value.size > MAX_IMAGE_BYTES:
+            raise serializers.ValidationError("The image is larger than 10 MB.")
+        return value
+
+
+class ReviewWriteSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    title = serializers.CharField(max_length=150)
+    body = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class CommaListField(serializers.ListField):
+    """A repeatable query parameter that also takes comma-separated values: ``brand=a&brand=b`` or ``brand=a,b``."""
+
+    child = serializers.CharField(max_length=100)
+
+    def to_internal_value(self, data):
+        values = [part.strip() for item in data for part in str(item).split(",")]
+        return super().to_internal_value([value for value in values if value])
+
+
+class ProductQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="Search words.")
+    category = CategoryRefField(required=False, help_text="Id or slug; includes its sub-categories.")
+    brand = CommaListField(required=False, max_length=20)
+    min_price = _price_field(required=False)
+    max_price = _price_field(required=False)
+    rating_gte = serializers.IntegerField(required=False, min_value=0, max_value=5)
+    in_stock = serializers.BooleanField(required=False, allow_null=True, default=None)
+    size = CommaListField(required=False, max_length=20)
+    color = CommaListField(required=False, max_length=20)
+    seller = serializers.IntegerField(required=False, min_value=1, help_text="Only this seller's products.")
+    sort = serializers.ChoiceField(choices=SORTS, required=False, help_text="Default: relevance with `q`, else newest.")
+    facets = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="Count facets (default: when `q` is given)."
+    )
+    offset = serializers.IntegerField(required=False, min_value=0, default=0)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
+
+    LIST_PARAMS = ("brand", "size", "color")
+
+    @classmethod
+    def from_query(cls, query_params) -> ProductQuerySerializer:
+        data = {
+            key: query_params.getlist(key) if key in cls.LIST_PARAMS else query_params.get(key)
+            for key in query_params
+            if key in cls._declared_fields
+        }
+        return cls(data=data)
+
+    def validate(self, attrs):
+        low, high = attrs.get("min_price"), attrs.get("max_price")
+        if low is not None and high is not None and low > high:
+            raise serializers.ValidationError({"max_price": ["Must not be below min_price."]})
+        return attrs
+
+    def search_params(self) -> SearchParams:
+        data = self.validated_data
+        q = data.get("q", "").strip()
+        return SearchParams(
+            q=q,
+            category_id=data.get("category"),
+            brands=tuple(data.get("brand", ())),
+            min_price=data.get("min_price"),
+            max_price=data.get("max_price"),
+            rating_gte=data.get("rating_gte"),
+            in_stock=data.get("in_stock"),
+            sizes=tuple(data.get("size", ())),
+            colors=tuple(data.get("color", ())),
+            seller_id=data.get("seller"),
+            sort=data.get("sort"),
+            offset=data["offset"],
+            limit=data["limit"],
+            with_facets=data["facets"] if data.get("facets") is not None else bool(q),
+        )
+
+
+# --- Views --------------------------------------------------------------------------------------
+
+
+def _detail_response(*, product_id: int, user, status_code: int = status.HTTP_200_OK) -> Response:
+    detail = selectors.product_detail(product_id=product_id, user=user)
+    response = Response(render_detail(detail), status=status_code)
+    if status_code == status.HTTP_201_CREATED:
+        response["Location"] = reverse("api:catalog:product", kwargs={"product_id": product_id})
+    elif detail.viewer_is_owner:
+        # The owner sees stock settings others do not: never from a shared cache.
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+class ProductListCreateView(PublicReadMixin, GenericAPIView):
+    """Browse and search listed products (anyone), or list a new product (sellers)."""
+
+    serializer_class = ProductWriteSerializer
+    pagination_class = None
+
+    @property
+    def problem_responses(self):
+        if self.request.method == "POST":
+            return {403: "Signed in but not a seller (permission_denied)."}
+        return {400: "Invalid query, e.g. an unknown category or sort (validation_error)."}
+
+    @extend_schema(
+        operation_id="products_list",
+        summary="Browse or search products",
+        parameters=[ProductQuerySerializer],
+        responses={200: ProductPageSerializer},
+    )
+    def get(self, request):
+        query = ProductQuerySerializer.from_query(request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.search_params()
+        result = search_products(params)
+        products = selectors.product_cards(result.products)
+        following = params.offset + params.limit
+        body = {
+            "products": [render_card(product) for product in products],
+            "offset": params.offset,
+            "limit": params.limit,
+            "count": result.count,
+            "next_offset": following if following < result.count else None,
+        }
+        if params.with_facets:
+            body["facets"] = result.facets or {}
+        if params.q:
+            body["query"] = result.query or params.q
+            body["corrected_query"] = result.corrected_query
+        return public(Response(body))
+
+    @extend_schema(
+        operation_id="products_create",
+        summary="List a new product",
+        request=ProductWriteSerializer,
+        responses={201: ProductDetailSerializer},
+    )
+    def post(self, request):
+        seller = seller_selectors.seller_for_user(user=request.user)
+        if seller is None:
+            raise NotASeller()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        product = services.create_product(seller=seller, actor=request.user, **serializer.service_arguments())
+        return _detail_response(product_id=product.pk, user=request.user, status_code=status.HTTP_201_CREATED)
+
+
+class ProductDetailView(PublicReadMixin, GenericAPIView):
+    """A product with its variants and images; its owner changes it (PUT) or archives it (DELETE)."""
+
+    serializer_class = ProductWriteSerializer
+
+    @extend_schema(
+        operation_id="products_retrieve", summary="A product's detail", responses={200: ProductDetailSerializer}
+    )
+    def get(self, request, product_id: int):
+        response = _detail_response(product_id=product_id, user=request.user)
+        return response if response.has_header("Cache-Control") else public(response)
+
+    @extend_schema(
+        operation_id="products_update",
+        summary="Change a product (any subset of the fields)",
+        request=ProductWriteSerializer(partial=True),
+        responses={200: ProductDetailSerializer},
+    )
+    def put(self, request, product_id: int):
+        serializer = self.get_serializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.update_product(product_id=product_id, actor=request.user, **serializer.service_arguments())
+        return _detail_response(product_id=product_id, user=request.user)
+
+    @extend_schema(
+        operation_id="products_archive",
+        summary="Archive a product",
+        responses={204: OpenApiResponse(description="Archived.")},
+    )
+    def delete(self, request, product_id: int):
+        services.archive_product(product_id=product_id, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class VariantDetailView(GenericAPIView):
-    pass
+    """The owner changes one variant's price, stock on hand or low-stock threshold."""
+
+    serializer_class = VariantChangeSerializer
+    problem_responses = {409: "Stock cannot go below the units held for pending orders (stock_below_held)."}
+
+    @extend_schema(
+        operation_id="products_variants_update", summary="Change a variant", responses={200: VariantSerializer}
+    )
+    def patch(self, request, product_id: int, sku: str):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.update_variant(product_id=product_id, sku=sku, actor=request.user, **serializer.validated_data)
+        variant = selectors.variant_of(product_id=product_id, sku=sku)
+        return Response(render_variant(variant, owner=True))
 
 
 class ProductImageCreateView(GenericAPIView):
-    pass
+    """The owner adds a picture (multipart ``image``, optional ``alt``); a ~400 px thumbnail is made."""
+
+    serializer_class = ProductImageUploadSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="products_images_create", summary="Add a product image", responses={201: ProductImageSerializer}
+    )
+    def post(self, request, product_id: int):
+        selectors.product_for_owner(product_id=product_id, user=request.user)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        image = services.add_image(
+            product_id=product_id,
+            actor=request.user,
+            image=serializer.validated_data["image"],
+            alt_text=serializer.validated_data.get("alt", ""),
+        )
+        return Response(render_image(image), status=status.HTTP_201_CREATED)
 
 
-class ReviewListCreateView(GenericAPIView):
-    pass
+class ReviewListCreateView(PublicReadMixin, GenericAPIView):
+    """A product's reviews, newest first (anyone); a signed-in buyer writes one (one per product)."""
+
+    serializer_class = ReviewWriteSerializer
+    list_key = "reviews"
+
+    @property
+    def problem_responses(self):
+        if self.request.method == "POST":
+            return {
+                403: "The product's own seller cannot review it (own_product).",
+                409: "The caller already reviewed this product (already_reviewed).",
+            }
+        return {}
+
+    @extend_schema(
+        operation_id="products_reviews_list",
+        summary="A product's reviews",
+        responses={200: ReviewSerializer(many=True)},
+    )
+    def get(self, request, product_id: int):
+        product = selectors.visible_product(product_id=product_id, user=request.user)
+        page = self.paginate_queryset(selectors.reviews_for(product_id=product.pk))
+        response = self.get_paginated_response([render_review(review) for review in page])
+        return public(response) if product.is_listed else response
+
+    @extend_schema(
+        operation_id="products_reviews_create",
+        summary="Review a product",
+        request=ReviewWriteSerializer,
+        responses={201: ReviewSerializer},
+    )
+    def post(self, request, product_id: int):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = services.write_review(product_id=product_id, user=request.user, **serializer.validated_data)
+        return Response(render_review(review), status=status.HTTP_201_CREATED)
 
 
 class CategoryListView(GenericAPIView):
-    pass
+    """Every category, parents before children, with the number of listed products in each subtree."""
+
+    permission_classes = [AllowAny]
+    pagination_class = None
+
+    @extend_schema(operation_id="categories_list", summary="The category tree", responses={200: CategoryListSerializer})
+    def get(self, request):
+        categories = [
+            {
+                "id": entry.node.id,
+                "slug": entry.node.slug,
+                "name": entry.node.name,
+                "parent": entry.node.parent_id,
+                "depth": entry.node.depth,
+                "path": entry.node.path_names or entry.node.name,
+                "product_count": entry.product_count,
+            }
+            for entry in selectors.categories_with_counts()
+        ]
+        return public(Response({"categories": categories}))

@@ -1,6 +1,8 @@
 """Errors raised by the catalog services and selectors."""
 
-from shop.api.errors import NotFound
+from rest_framework import status
+
+from shop.api.errors import DomainError, FieldConflict, NotFound
 
 
 class CategoryNotFound(NotFound):
@@ -9,3 +11,77 @@ class CategoryNotFound(NotFound):
 
 class ProductNotFound(NotFound):
     default_message = "No such product."
+
+
+class VariantNotFound(NotFound):
+    default_message = "This product has no variant with that SKU."
+
+
+class InvalidField(FieldConflict):
+    """A rule on one input field said no; ``field`` names it as the API does (``variants.2.sku``)."""
+
+    def __init__(self, message: str | None = None, *, field: str | None = None) -> None:
+        if field is not None:
+            self.field = field
+        super().__init__(message)
+
+
+class UnknownCategory(InvalidField):
+    field = "category"
+    default_message = "No such category."
+
+
+class DuplicateSku(InvalidField):
+    field = "sku"
+    default_message = "Another variant in the store already uses this SKU."
+
+
+class DuplicateOptions(InvalidField):
+    field = "options"
+    default_message = "Another variant of this product already has these options."
+
+
+class QuantityNeedsOneVariant(InvalidField):
+    field = "quantity"
+    default_message = "This product has several variants: set the quantity of each variant instead."
+
+
+class InvalidImage(InvalidField):
+    field = "image"
+    default_message = "Upload a valid image (JPEG, PNG, GIF or WebP)."
+
+
+class CategoryCycle(InvalidField):
+    field = "parent"
+    default_message = "A category cannot be moved below itself or one of its sub-categories."
+
+
+class SlugTaken(InvalidField):
+    field = "slug"
+    default_message = "Another category already uses this slug."
+
+
+class NotASeller(DomainError):
+    code = "permission_denied"
+    status = status.HTTP_403_FORBIDDEN
+    title = "Forbidden"
+    default_message = "Only sellers can list products. Open a store first."
+
+
+class NotProductOwner(DomainError):
+    code = "permission_denied"
+    status = status.HTTP_403_FORBIDDEN
+    title = "Forbidden"
+    default_message = "Only the seller who owns this product can change it."
+
+
+class AlreadyReviewed(DomainError):
+    code = "already_reviewed"
+    default_message = "You have already reviewed this product."
+
+
+class OwnProductReview(DomainError):
+    code = "own_product"
+    status = status.HTTP_403_FORBIDDEN
+    title = "Forbidden"
+    default_message = "Sellers cannot review their own products."

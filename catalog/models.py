@@ -146,3 +146,16 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating}/5 {self.title}"
+
+
+class SearchTerm(models.Model):
+    """A word of an active product's name, brand or category: the vocabulary "did you mean" corrects against.
+
+    Kept by a statement-level database trigger on PostgreSQL (see migrations); SQLite reads its
+    full-text index's own vocabulary instead.
+    """
+
+    term = models.CharField(primary_key=True, max_length=64)
+
+    def __str__(self) -> str:
+        return self.term

@@ -1,23 +1,452 @@
-"""Storefront pages of the catalog (placeholder until the pages land)."""
+"""Storefront pages of the catalog: home, category listings, search results and the product page.
 
-from django.shortcuts import render
+Views parse the request, call a selector, ``search_products`` or a service, and render; the shaping
+below (facet groups, pagination links, filter chips) is presentation only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from catalog import services
+from catalog.forms import PAGE_SIZE, RATING_CHOICES, SORT_LABELS, BrowseForm, ReviewForm, price_band_value
+from catalog.search import SORTS, SearchResult, search_products
+from catalog.selectors import pages
+from catalog.selectors.categories import CategoryNode, ancestors, category_by_slug_or_id, category_tree
+from shop.api.errors import DomainError
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CAD": "CA$", "AUD": "A$"}
 
 
-def home(request):
-    return render(request, "home.html")
+def _currency() -> dict:
+    code = getattr(settings, "STORE_CURRENCY", "USD")
+    return {"currency": code, "currency_symbol": CURRENCY_SYMBOLS.get(code, f"{code} ")}
 
 
-def category(request, slug):
-    return render(request, "home.html")
+# --- Home ------------------------------------------------------------------------------------------
 
 
-def search(request):
-    return render(request, "home.html")
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "home.html",
+        {
+            "category_tiles": pages.home_categories(),
+            "new_arrivals": pages.new_arrivals(),
+            "best_rated": pages.best_rated(),
+            **_currency(),
+        },
+    )
 
 
-def product(request, product_id, slug=None):
-    return render(request, "home.html")
+# --- Category and search listings --------------------------------------------------------------------
 
 
-def review_create(request, product_id):
-    return render(request, "home.html")
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int | None
+    selected: bool
+    swatch: str = ""  # a CSS colour name for colour options, when the value is one word
+
+
+@dataclass
+class FacetGroup:
+    name: str  # the GET parameter
+    title: str
+    kind: str  # "checkbox" or "radio"
+    options: list[FacetOption]
+
+    @property
+    def selected_count(self) -> int:
+        return sum(1 for o in self.options if o.selected)
+
+
+@dataclass
+class Chip:
+    label: str
+    remove_url: str
+
+
+def _value_group(facets: dict, selected, *, name: str, title: str) -> FacetGroup | None:
+    """Brand, size or colour: one checkbox per value the result set has (``[{"value", "count"}]``)."""
+    chosen = {v.lower() for v in selected}
+    options = [
+        FacetOption(value=b["value"], label=b["value"], count=b["count"], selected=b["value"].lower() in chosen)
+        for b in facets.get(name) or ()
+    ]
+    known = {o.value.lower() for o in options}
+    # A chosen value the result no longer counts stays visible, so it can be unticked.
+    options += [FacetOption(value=v, label=v, count=0, selected=True) for v in selected if v.lower() not in known]
+    if name == "color":
+        for option in options:
+            option.swatch = _swatch(option.value)
+    if name == "size":
+        options.sort(key=lambda o: _size_order(o.value))
+    return FacetGroup(name=name, title=title, kind="checkbox", options=options) if options else None
+
+
+APPAREL_SIZES = ("XXS", "XS", "S", "M", "L", "XL", "XXL", "2XL", "XXXL", "3XL")
+
+
+def _size_order(size: str) -> tuple:
+    """Sizes read in their natural order: XS, S, M, L, XL, then numbers (38, 40.5, 42), then the rest."""
+    text = size.strip().upper()
+    if text in APPAREL_SIZES:
+        return (0, APPAREL_SIZES.index(text), "")
+    try:
+        return (1, float(text.replace(",", ".")), "")
+    except ValueError:
+        return (2, 0, text)
+
+
+def _money(value, symbol: str) -> str:
+    return f"{symbol}{Decimal(value):,.2f}".removesuffix(".00")
+
+
+def _price_label(low, high, symbol: str) -> str:
+    """ "Under $25", "$25 to $50", "$200 & above": a band's inclusive top (49.99) reads as the next edge."""
+    if high not in (None, ""):
+        high = Decimal(high)
+        if high % 1 == Decimal("0.99"):
+            high += Decimal("0.01")
+    if low in (None, "") or Decimal(low) == 0:
+        return f"Under {_money(high, symbol)}" if high is not None else "Any price"
+    if high in (None, ""):
+        return f"{_money(low, symbol)} & above"
+    return f"{_money(low, symbol)} to {_money(high, symbol)}"
+
+
+def _price_group(facets: dict, form: BrowseForm, symbol: str) -> FacetGroup | None:
+    """Price bands with products in them (``[{"value", "min", "max", "count"}]``), as radio buttons."""
+    chosen = form.price_band
+    options = []
+    for band in facets.get("price") or ():
+        value = price_band_value(band.get("min"), band.get("max"))
+        selected = chosen is not None and price_band_value(*chosen) == value
+        if band["count"] or selected:
+            options.append(
+                FacetOption(value, _price_label(band.get("min"), band.get("max"), symbol), band["count"], selected)
+            )
+    if chosen is not None and not any(o.selected for o in options):
+        options.append(FacetOption(price_band_value(*chosen), _price_label(*chosen, symbol), None, True))
+    return FacetGroup(name="price", title="Price", kind="radio", options=options) if options else None
+
+
+def _rating_group(facets: dict, form: BrowseForm) -> FacetGroup | None:
+    """ "4 stars & up" ... with the number of products at or above each step (``[{"value", "count"}]``)."""
+    counts = {int(b["value"]): b["count"] for b in facets.get("rating") or ()}
+    chosen = form.value("rating")
+    options = [
+        FacetOption(str(stars), label, counts.get(stars, 0), chosen == stars)
+        for stars, label in RATING_CHOICES
+        if counts.get(stars) or chosen == stars
+    ]
+    return FacetGroup(name="rating", title="Customer rating", kind="radio", options=options) if options else None
+
+
+def _category_links(facets: dict, *, request: HttpRequest, form: BrowseForm) -> list[dict]:
+    """The search page's "Category" facet (``[{"id", "slug", "name", "count"}]``): links narrowing the search."""
+    return [
+        {
+            "name": bucket["name"],
+            "count": bucket["count"],
+            "url": _url_with(request, category=bucket["slug"]),
+        }
+        for bucket in (facets.get("category") or ())[:12]
+    ]
+
+
+def _url_with(request: HttpRequest, **changes) -> str:
+    """This page's URL with some parameters replaced (None removes them); any change resets the page."""
+    params = [(k, v) for k, v in request.GET.lists()]
+    data = {k: list(v) for k, v in params}
+    if "page" not in changes:
+        data.pop("page", None)
+    for key, value in changes.items():
+        if value in (None, "", [], ()):
+            data.pop(key, None)
+        else:
+            data[key] = list(value) if isinstance(value, (list, tuple)) else [value]
+    query = urlencode([(k, v) for k, values in data.items() for v in values])
+    return f"{request.path}?{query}" if query else request.path
+
+
+def _chips(request: HttpRequest, form: BrowseForm, groups: list[FacetGroup], chosen_category) -> list[Chip]:
+    chips = []
+    for name, title in (("brand", "Brand"), ("size", "Size"), ("color", "Colour")):
+        values = form.value(name, ())
+        for value in values:
+            rest = [v for v in values if v != value]
+            chips.append(Chip(f"{title}: {value}", _url_with(request, **{name: rest})))
+    for group in groups:
+        if group.kind == "radio":
+            for option in group.options:
+                if option.selected:
+                    chips.append(Chip(option.label, _url_with(request, **{group.name: None})))
+    if form.value("in_stock"):
+        chips.append(Chip("In stock only", _url_with(request, in_stock=None)))
+    if chosen_category is not None:
+        chips.append(Chip(f"In {chosen_category.name}", _url_with(request, category=None)))
+    return chips
+
+
+def _pagination(request: HttpRequest, *, page: int, count: int, limit: int) -> dict | None:
+    pages_total = max(1, -(-count // limit))
+    if pages_total <= 1:
+        return None
+    window = sorted({1, pages_total, *range(max(1, page - 2), min(pages_total, page + 2) + 1)})
+    items, previous = [], 0
+    for number in window:
+        if number - previous > 1:
+            items.append({"gap": True})
+        items.append({"number": number, "url": _url_with(request, page=number if number > 1 else None)})
+        previous = number
+    return {
+        "page": page,
+        "pages": pages_total,
+        "items": items,
+        "previous_url": _url_with(request, page=page - 1 if page > 2 else None) if page > 1 else None,
+        "next_url": _url_with(request, page=page + 1) if page < pages_total else None,
+    }
+
+
+def _listing_context(
+    request: HttpRequest,
+    form: BrowseForm,
+    result: SearchResult,
+    *,
+    search_page: bool,
+    chosen_category: CategoryNode | None = None,
+) -> dict:
+    symbol = _currency()["currency_symbol"]
+    facets = result.facets or {}
+    groups = [
+        g
+        for g in (
+            _value_group(facets, form.value("brand", ()), name="brand", title="Brand"),
+            _price_group(facets, form, symbol),
+            _rating_group(facets, form),
+            _value_group(facets, form.value("size", ()), name="size", title="Size"),
+            _value_group(facets, form.value("color", ()), name="color", title="Colour"),
+        )
+        if g is not None
+    ]
+    category_links = _category_links(facets, request=request, form=form) if search_page else []
+    sorts = [s for s in SORTS if search_page or s != "relevance"]
+    default_sort = "relevance" if form.value("q") else "newest"
+    first = (form.page_number - 1) * PAGE_SIZE + 1 if result.count else 0
+    return {
+        "form": form,
+        "result": result,
+        "products": pages.with_card_data(result.products),
+        "facet_groups": groups,
+        "category_links": category_links,
+        "in_stock_checked": bool(form.value("in_stock")),
+        "in_stock_count": facets.get("in_stock"),
+        "chips": _chips(request, form, groups, chosen_category),
+        "all_categories_url": _url_with(request, category=None) if chosen_category else None,
+        "clear_url": _url_with(
+            request, brand=None, size=None, color=None, price=None, rating=None, in_stock=None, category=None
+        ),
+        "sort_options": [(s, SORT_LABELS[s]) for s in sorts],
+        "current_sort": form.value("sort") if form.value("sort") in sorts else default_sort,
+        "pagination": _pagination(request, page=form.page_number, count=result.count, limit=PAGE_SIZE),
+        "first_shown": first,
+        "last_shown": first + len(result.products) - 1 if result.count else 0,
+        **_currency(),
+    }
+
+
+def _search_or_404(form: BrowseForm, *, category_id: int | None) -> SearchResult:
+    result = search_products(form.search_params(category_id=category_id))
+    if form.page_number > 1 and not result.products:
+        raise Http404("No such page of results.")
+    return result
+
+
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    node = category_by_slug_or_id(slug)  # CategoryNotFound is the 404 page
+    if node.slug != slug:
+        return HttpResponsePermanentRedirect(_url_with_path(request, f"/c/{node.slug}/"))
+    form = BrowseForm(request.GET)
+    result = _search_or_404(form, category_id=node.id)
+    context = _listing_context(request, form, result, search_page=False)
+    sub_counts = {bucket["id"]: bucket["count"] for bucket in (result.facets or {}).get("category") or ()}
+    context.update(
+        category=node,
+        breadcrumb=ancestors(category_id=node.id)[:-1],
+        sub_categories=[
+            {"node": sub, "count": sub_counts.get(sub.id, 0)} for sub in pages.sub_categories(category_id=node.id)
+        ],
+        parent=category_tree().get(node.parent_id) if node.parent_id else None,
+    )
+    return render(request, "catalog/category.html", context)
+
+
+def _url_with_path(request: HttpRequest, path: str) -> str:
+    query = request.GET.urlencode()
+    return f"{path}?{query}" if query else path
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    form = BrowseForm(request.GET)
+    query = form.value("q", "")
+    chosen: CategoryNode | None = None
+    if form.value("category"):
+        chosen = next((n for n in category_tree().values() if n.slug == form.value("category")), None)
+    if not query and chosen is None and not form.has_filters and not form.value("sort"):
+        return render(
+            request,
+            "catalog/search.html",
+            {"form": form, "prompt": True, "category_tiles": pages.home_categories(), **_currency()},
+        )
+    result = _search_or_404(form, category_id=chosen.id if chosen else None)
+    context = _listing_context(request, form, result, search_page=True, chosen_category=chosen)
+    context.update(
+        query=query,
+        chosen_category=chosen,
+        corrected_url=_url_with(request, q=result.corrected_query) if result.corrected_query else None,
+        category_tiles=pages.home_categories() if not result.count else [],
+    )
+    return render(request, "catalog/search.html", context)
+
+
+# --- Product page -----------------------------------------------------------------------------------
+
+
+def _reviews_page(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("reviews", 1)))
+    except ValueError:
+        return 1
+
+
+def _render_product(request: HttpRequest, page: pages.ProductPage, *, review_form=None, status=200) -> HttpResponse:
+    product = page.product
+    default = page.default_variant
+    variant_data = [
+        {
+            "sku": v.sku,
+            "size": v.size,
+            "color": v.color,
+            "label": v.label,
+            "price": f"{v.price:,.2f}",
+            "available": v.available,
+        }
+        for v in page.variants
+    ]
+    images = [
+        {
+            "image": image,
+            "url": pages.image_url(image),
+            "thumbnail_url": pages.image_url(image, thumbnail=True),
+            "alt": image.alt_text or f"{product.name}, picture {number}",
+        }
+        for number, image in enumerate(page.images, start=1)
+    ]
+    if review_form is None and page.can_review:
+        review_form = ReviewForm()
+    option_groups = [
+        {
+            "name": name,
+            "title": title,
+            "default": getattr(default, name, "") if default else "",
+            "options": [{"value": value, "swatch": _swatch(value) if name == "color" else ""} for value in values],
+        }
+        for name, title, values in (("size", "Size", page.sizes), ("color", "Colour", page.colors))
+        if values
+    ]
+    context = {
+        "page": page,
+        "product": product,
+        "images": images,
+        "main_image": _chosen_image(request, images),
+        "option_groups": option_groups,
+        "default_variant": default,
+        "variant_data": variant_data,
+        "review_form": review_form,
+        "product_url": pages.product_url(product),
+        "reviews_pagination": _reviews_pagination(request, page),
+        **_currency(),
+    }
+    return render(request, "catalog/product.html", context, status=status)
+
+
+def _swatch(value: str) -> str:
+    """A CSS colour name for a colour option ("Navy Blue" -> "navyblue"), or "" when it cannot be one."""
+    word = value.lower().replace(" ", "")
+    return word if word.isascii() and word.isalpha() else ""
+
+
+def _chosen_image(request: HttpRequest, images: list[dict]) -> dict | None:
+    """The gallery's main picture: ?image=N without JavaScript, else the first."""
+    if not images:
+        return None
+    try:
+        number = int(request.GET.get("image", 1))
+    except ValueError:
+        number = 1
+    return images[min(max(number, 1), len(images)) - 1]
+
+
+def _reviews_pagination(request: HttpRequest, page: pages.ProductPage) -> dict | None:
+    if page.reviews_pages <= 1:
+        return None
+    base = pages.product_url(page.product)
+    return {
+        "page": page.reviews_page,
+        "pages": page.reviews_pages,
+        "previous_url": (f"{base}?reviews={page.reviews_page - 1}#reviews" if page.reviews_page > 1 else None),
+        "next_url": (
+            f"{base}?reviews={page.reviews_page + 1}#reviews" if page.reviews_page < page.reviews_pages else None
+        ),
+    }
+
+
+def product(request: HttpRequest, product_id: int, slug: str | None = None) -> HttpResponse:
+    page = pages.product_page(product_id=product_id, user=request.user, reviews_page=_reviews_page(request))
+    canonical = pages.product_url(page.product)
+    if request.path != canonical:
+        return HttpResponsePermanentRedirect(_url_with_path(request, canonical))
+    return _render_product(request, page)
+
+
+@require_POST
+def review_create(request: HttpRequest, product_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        page = pages.product_page(product_id=product_id, user=request.user)
+        return redirect_to_login(pages.product_url(page.product) + "#write-review")
+    page = pages.product_page(product_id=product_id, user=request.user)
+    form = ReviewForm(request.POST)
+    if not page.can_review:
+        messages.error(request, _why_no_review(page))
+        return redirect(pages.product_url(page.product) + "#reviews")
+    if not form.is_valid():
+        return _render_product(request, page, review_form=form, status=400)
+    try:
+        services.write_review(user=request.user, product_id=page.product.pk, **form.cleaned_data)
+    except DomainError as error:  # the same text the API gives; on its field when it names one of the form's
+        field = getattr(error, "field", None)
+        form.add_error(field if field in form.fields else None, error.message)
+        return _render_product(request, page, review_form=form, status=400)
+    messages.success(request, "Thank you! Your review is published.")
+    return redirect(pages.product_url(page.product) + "#reviews")
+
+
+def _why_no_review(page: pages.ProductPage) -> str:
+    if page.is_owner:
+        return "Sellers cannot review their own products."
+    if page.has_reviewed:
+        return "You have already reviewed this product."
+    return "This product can no longer be reviewed."

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Exists, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from inventory.models import StockLevel
+from inventory.models import StockLevel, StockMovement
 
 
 def available_by_variant(*, variant_ids: Iterable[int]) -> dict[int, int]:
@@ -34,3 +34,8 @@ def variant_available(variant_ref: str = "pk"):
     """An expression for querysets of variants: units available (0 without a stock row)."""
     level = StockLevel.objects.filter(variant_id=OuterRef(variant_ref)).annotate(a=F("on_hand") - F("held"))
     return Coalesce(Subquery(level.values("a")[:1], output_field=IntegerField()), Value(0))
+
+
+def ledger_for(*, variant_id: int) -> QuerySet[StockMovement]:
+    """Every stock movement of a variant, newest first."""
+    return StockMovement.objects.filter(variant_id=variant_id).select_related("actor").order_by("-created_at", "-id")

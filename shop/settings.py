@@ -38,6 +38,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 STORE_NAME = env.str("STORE_NAME", default="Bazaar")
+# One currency for the whole store (ISO 4217); every price in the API carries it.
+STORE_CURRENCY = env.str("STORE_CURRENCY", default="USD")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -73,9 +75,10 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "shop.public_cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
     "shop.api.middleware.ApiCacheHeadersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -121,6 +124,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # JIT compilation costs ~100 ms on the large facet aggregates and gains nothing on short queries.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions -----------------------------------------------------------------------
@@ -241,6 +247,9 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Uploaded files from local disk are served by Django itself only in development (or when asked);
+# in production they live in object storage (MEDIA_STORAGE) or behind the web server.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 STORAGES = {
     "default": {"BACKEND": env.str("MEDIA_STORAGE", default="django.core.files.storage.FileSystemStorage")},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -285,6 +294,17 @@ LOGGING = {
     },
 }
 DJANGO_STRUCTLOG_CELERY_ENABLED = False
+
+# --- Search -----------------------------------------------------------------------------------
+# Large result sets (count, facets, page ids) are cached this long; small ones are always fresh.
+SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=60)
+SEARCH_CACHE_MIN_COUNT = env.int("SEARCH_CACHE_MIN_COUNT", default=200)
+
+# --- Public answer cache (shop/public_cache.py) -------------------------------------------------
+# Anonymous GETs of these paths are answered from the shared cache for this long; writes bump a
+# version so changed data is never served stale. 0 turns it off.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
+PUBLIC_CACHE_PATHS = ("/api/v1/products", "/api/v1/categories", "/api/v1/search/", "/c/", "/search", "/p/")
 
 # --- Operations -------------------------------------------------------------------------------
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")

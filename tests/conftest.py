@@ -1,6 +1,7 @@
 """Suite-wide fixtures: real services are required (a CI run fails, never skips, without them)."""
 
 import os
+import shutil
 import socket
 from urllib.parse import urlparse
 
@@ -35,9 +36,13 @@ def pytest_sessionstart(session):
 @pytest.fixture(scope="session", autouse=True)
 def _collected_static():
     """Pages render hashed static names from the manifest, exactly as with DEBUG off in production."""
+    from django.conf import settings
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    yield
+    shutil.rmtree(settings.STATIC_ROOT, ignore_errors=True)
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,8 @@ DATABASE_URL and REDIS_URL, so a developer's own database is never touched by th
 """
 
 import os
+from pathlib import Path
+import tempfile
 
 os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/shop")
 os.environ["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -17,5 +19,7 @@ from shop.settings import *  # noqa: F403
 # Argon2 stays the hasher (the tests check it); its cost is lowered so thousands of hashes stay quick.
 PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
 
-# Static files are collected once per run (tests/conftest.py) so pages use hashed names as in production.
-STATIC_ROOT = BASE_DIR / "var" / "test-static"  # noqa: F405
+# Static files are collected once per run (tests/conftest.py) so pages use hashed names as in production,
+# into a folder of this run's own so that concurrent runs never read each other's half-written files.
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="shop-test-static-"))
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="shop-test-media-"))

@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 SORTS = ("relevance", "price", "-price", "newest", "rating", "bestselling")
+# Price facet bands, the same everywhere: under 25, 25-49.99, 50-99.99, 100-199.99, 200 and up.
+PRICE_BAND_EDGES = (25, 50, 100, 200)
+# Rating facet steps: "4 stars & up" ... "1 star & up".
+RATING_STEPS = (4, 3, 2, 1)
 
 
 @dataclass(frozen=True)
@@ -33,8 +37,13 @@ class SearchParams:
 
 @dataclass
 class SearchResult:
-    products: list  # one page of catalog.models.Product, annotated with ``in_stock`` and ready to render
+    # One page of catalog.models.Product, ready to render: seller and category joined, ``in_stock``
+    # annotated, ``first_image`` (a ProductImage or None) prefetched.
+    products: list
     count: int  # over the whole result set
+    # With ``with_facets``: {"category": [{"id","slug","name","count"}], "brand": [{"value","count"}],
+    # "price": [{"value","min","max","count"}], "rating": [{"value","count"}], "size": [...], "color": [...]},
+    # counted over the whole result set.
     facets: dict | None = None
     query: str = ""
     corrected_query: str | None = None  # the spelling actually searched when the query had a typo

@@ -1,9 +1,5 @@
 """Races on real PostgreSQL: the database, not a prior SELECT, decides who wins."""
 
-from concurrent.futures import ThreadPoolExecutor
-import threading
-
-from django.db import connection
 import pytest
 
 from accounts import services
@@ -13,26 +9,14 @@ from sellers import services as seller_services
 from sellers.errors import AlreadySeller, StoreNameTaken
 from sellers.models import Seller
 from tests.accounts.factories import UserFactory
+from tests.concurrency import race as run_race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 THREADS = 8
 
 
 def race(fn, n=THREADS):
-    """Run fn(i) in n threads released at the same moment; return results or raised exceptions."""
-    barrier = threading.Barrier(n)
-
-    def run(i):
-        barrier.wait()
-        try:
-            return fn(i)
-        except Exception as exc:
-            return exc
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(n) as pool:
-        return list(pool.map(run, range(n)))
+    return run_race(fn, n)
 
 
 def test_concurrent_sign_ups_with_one_email_create_one_account():

@@ -35,6 +35,16 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def _unhashed_static_names(settings):
+    """pytest-django's live server answers /static/ itself from the staticfiles finders, which know no
+    hashed manifest names: pages link the plain names so that their CSS and JavaScript load."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def base(live_server) -> str:
     return live_server.url

@@ -1,24 +1,52 @@
-"""seed_demo creates the demo accounts once, however often it runs."""
+"""seed_demo creates the demo accounts once and a believable demo catalog, however often it runs."""
 
+from decimal import Decimal
 from io import StringIO
 
+from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import connection
+from django.db.models import Avg, Count
 import pytest
 
 from accounts.models import Address, User
+from catalog import demo as catalog_demo
+from catalog.models import Category, Product, ProductImage, Review, Variant
+from inventory.models import StockLevel, StockMovement
 from sellers.models import Seller
 
 pytestmark = pytest.mark.django_db
 
+APPAREL_ROOTS = ("Clothing", "Shoes")
 
-def seed() -> str:
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory):
+    """One media folder for the whole run, so the pooled pictures are drawn once, not in every test."""
+    return tmp_path_factory.mktemp("demo-media")
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, media_dir):
+    settings.MEDIA_ROOT = str(media_dir)
+
+
+def seed(*args: str) -> str:
     out = StringIO()
-    call_command("seed_demo", "--quiet", stdout=out)
+    call_command("seed_demo", "--quiet", *args, stdout=out)
     return out.getvalue()
 
 
+def table_counts() -> dict[str, int]:
+    models = (User, Seller, Category, Product, Variant, ProductImage, Review, StockLevel, StockMovement)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+# --- The demo accounts ---------------------------------------------------------------------------------
+
+
 def test_seed_demo_creates_the_demo_buyer_and_seller_and_prints_credentials():
-    output = seed()
+    output = seed("--products", "0")
     assert "buyer@example.com / demo-buyer-pass" in output
     assert "seller@example.com / demo-seller-pass" in output
     buyer = User.objects.get(email="buyer@example.com")
@@ -28,8 +56,8 @@ def test_seed_demo_creates_the_demo_buyer_and_seller_and_prints_credentials():
 
 
 def test_seed_demo_is_idempotent():
-    seed()
-    assert "Demo data present" in seed()
+    seed("--products", "0")
+    assert "Demo data present" in seed("--products", "0")
     assert User.objects.count() == 2
     assert Seller.objects.count() == 1
     assert Address.objects.count() == 1
@@ -37,5 +65,142 @@ def test_seed_demo_is_idempotent():
 
 def test_seed_demo_completes_a_half_seeded_database():
     User.objects.create_user(email="seller@example.com", password="demo-seller-pass", name="Sam Seller")
-    seed()
+    seed("--products", "0")
     assert Seller.objects.filter(user__email="seller@example.com").exists()
+
+
+# --- The demo catalog ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def catalog() -> str:
+    return seed("--products", "60")
+
+
+def test_the_catalog_has_a_category_tree_with_paths_and_depths(catalog):
+    assert Category.objects.count() >= 45
+    assert Category.objects.filter(parent=None).count() == 8
+    t_shirts = Category.objects.get(slug="men-t-shirts")
+    assert (t_shirts.path_names, t_shirts.depth, t_shirts.parent.slug) == ("Clothing > Men > T-shirts", 2, "men")
+    for category in Category.objects.exclude(parent=None).select_related("parent"):
+        assert category.path_names == f"{category.parent.path_names} > {category.name}"
+        assert category.depth == category.parent.depth + 1
+
+
+def test_products_sit_in_leaf_categories_and_carry_their_path(catalog):
+    assert Product.objects.count() == 60
+    for product in Product.objects.select_related("category"):
+        assert not product.category.children.exists()
+        assert product.category_text == product.category.path_names
+    # The first products visit every leaf once, so even a small catalog shows every category.
+    leaves = Category.objects.annotate(n=Count("children")).filter(n=0).count()
+    assert Product.objects.values("category").distinct().count() == leaves
+
+
+def test_products_belong_to_twenty_stores_and_shoppers_review_them(catalog):
+    assert Seller.objects.count() == 20
+    assert Product.objects.values("seller").distinct().count() > 5
+    shopper = User.objects.get(email="shopper001@example.com")
+    assert shopper.check_password("demo-buyer-pass")
+    assert User.objects.get(email="store01@example.com").check_password("demo-seller-pass")
+    assert Review.objects.exclude(user__email__startswith="shopper").count() == 0
+
+
+def test_apparel_and_shoes_come_in_sizes_and_colours_and_the_rest_in_one_variant(catalog):
+    apparel = Product.objects.filter(category_text__regex=r"^(Clothing|Shoes) >")
+    assert apparel.exists()
+    for product in apparel.prefetch_related("variants"):
+        variants = list(product.variants.all())
+        assert len(variants) >= 3
+        for variant in variants:
+            assert sorted(variant.options) == ["color", "size"]
+            assert (variant.size, variant.color) == (variant.options["size"], variant.options["color"])
+    for product in Product.objects.exclude(pk__in=apparel).prefetch_related("variants"):
+        [variant] = product.variants.all()
+        assert (variant.options, variant.size, variant.color) == ({}, "", "")
+
+
+def test_attributes_fit_the_category(catalog):
+    phone = Product.objects.filter(category__slug="phones").first()
+    laptop = Product.objects.filter(category__slug="laptops").first()
+    book = Product.objects.filter(category__slug="fiction").first()
+    assert {"storage", "screen_size", "camera"} <= set(phone.attributes)
+    assert {"ram", "cpu", "storage"} <= set(laptop.attributes)
+    assert {"author", "pages", "isbn"} <= set(book.attributes)
+
+
+def test_product_price_is_its_lowest_variant_price(catalog):
+    for product in Product.objects.prefetch_related("variants"):
+        assert product.price == min(v.price for v in product.variants.all())
+
+
+def test_every_variant_has_stock_and_an_initial_ledger_row_when_it_starts_with_units(catalog):
+    levels = {level.variant_id: level for level in StockLevel.objects.all()}
+    assert set(levels) == set(Variant.objects.values_list("id", flat=True))
+    assert any(level.on_hand == 0 for level in levels.values())
+    assert any(0 < level.on_hand <= 4 for level in levels.values())
+    movements = list(StockMovement.objects.select_related("variant__product__seller"))
+    assert {m.variant_id for m in movements} == {v for v, level in levels.items() if level.on_hand > 0}
+    for movement in movements:
+        assert movement.reason == StockMovement.Reason.INITIAL
+        assert movement.on_hand_delta == movement.on_hand_after == levels[movement.variant_id].on_hand
+        assert movement.actor_id == movement.variant.product.seller.user_id
+
+
+def test_review_aggregates_match_the_reviews_as_services_compute_them(catalog):
+    assert Review.objects.exists()
+    for product in Product.objects.annotate(average=Avg("reviews__rating"), reviews_n=Count("reviews")):
+        assert product.review_count == product.reviews_n
+        assert product.rating == Decimal(product.average or 0).quantize(Decimal("0.01"))
+    assert Product.objects.filter(review_count=0).exists()
+    assert Product.objects.filter(sales_count__gt=0).exists()
+
+
+def test_images_point_at_pooled_pictures_and_thumbnails_in_storage(catalog):
+    images = list(ProductImage.objects.all())
+    assert {image.product_id for image in images} == set(Product.objects.values_list("id", flat=True))
+    assert len({image.image.name for image in images}) < len(images)  # products share the pooled pictures
+    for name in {image.image.name for image in images} | {image.thumbnail.name for image in images}:
+        assert default_storage.exists(name)
+    assert all(image.alt_text and (image.width, image.height) == (800, 800) for image in images)
+
+
+def test_search_vectors_are_filled_by_the_database_for_bulk_loaded_products(catalog):
+    assert not Product.objects.filter(search_vector=None).exists()
+
+
+def test_the_planner_gets_statistics_for_the_loaded_tables(catalog):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Product._meta.db_table])
+        assert cursor.fetchone()[0] == 60
+
+
+def test_running_again_adds_nothing(catalog):
+    before = table_counts()
+    output = seed("--products", "60")
+    assert "Demo data present" in output
+    assert table_counts() == before
+    seed("--products", "20")
+    assert table_counts() == before
+
+
+def test_a_larger_number_adds_only_the_missing_products_and_the_same_ones_every_time():
+    seed("--products", "40")
+    first_forty = dict(Variant.objects.filter(position=0).values_list("sku", "product__name"))
+    seed("--products", "60")
+    after = dict(Variant.objects.filter(position=0).values_list("sku", "product__name"))
+    assert len(after) == Product.objects.count() == 60
+    assert {sku: after[sku] for sku in first_forty} == first_forty
+
+    Product.objects.all().delete()
+    seed("--products", "60")
+    assert dict(Variant.objects.filter(position=0).values_list("sku", "product__name")) == after
+
+
+@pytest.mark.django_db(transaction=True)
+def test_large_loads_run_batches_on_two_connections(monkeypatch):
+    monkeypatch.setattr(catalog_demo, "BATCH_SIZE", 20)
+    seed("--products", "70")
+    assert Product.objects.count() == 70
+    assert StockLevel.objects.count() == Variant.objects.count()
+    assert catalog_demo.present_product_numbers() == set(range(70))

@@ -1,10 +1,19 @@
-"""Demo data for local use: the demo buyer and seller (later issues add the catalog). Idempotent."""
+"""Demo data for local use: the demo buyer and seller, and a demo catalog of ``--products`` products.
+
+Idempotent and deterministic: a rerun with the same or a smaller number adds nothing, a larger one
+adds only the missing products. The catalog is bulk-loaded by the apps' ``demo`` modules.
+"""
+
+import time
 
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from accounts import demo as account_demo
 from accounts import selectors as account_selectors
 from accounts import services as account_services
+from catalog import demo as catalog_demo
+from sellers import demo as seller_demo
 from sellers import selectors as seller_selectors
 from sellers import services as seller_services
 
@@ -12,6 +21,7 @@ from sellers import services as seller_services
 DEMO_BUYER = {"email": "buyer@example.com", "password": "demo-buyer-pass", "name": "Dana Buyer"}
 DEMO_SELLER = {"email": "seller@example.com", "password": "demo-seller-pass", "name": "Sam Seller"}
 DEMO_STORE = {"store_name": "Sam's Goods", "description": "Everyday things, well made."}
+DEMO_STORE_SELLS = ("home-kitchen", "sports-outdoors")
 DEMO_ADDRESS = {
     "name": "Dana Buyer",
     "line1": "1 Market Street",
@@ -21,15 +31,29 @@ DEMO_ADDRESS = {
     "country": "US",
     "phone": "+1 555 0100",
 }
+# The generated shoppers (who write the reviews) and store owners share the two passwords above.
+SHOPPERS = {"count": 200, "email_format": "shopper{n:03d}@example.com", "seed": "demo-shoppers"}
+STORE_OWNERS = {
+    "count": len(seller_demo.DEMO_STORES),
+    "email_format": "store{n:02d}@example.com",
+    "seed": "demo-stores",
+}
+DEFAULT_PRODUCTS = 2000
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts (and, as the store grows, its demo catalog). Safe to run again."
+    help = "Create the demo accounts and a demo catalog of --products products. Safe to run again."
 
     def add_arguments(self, parser):
+        parser.add_argument(
+            "--products",
+            type=int,
+            default=DEFAULT_PRODUCTS,
+            help=f"Products in the demo catalog (default {DEFAULT_PRODUCTS}; 0: the demo accounts only).",
+        )
         parser.add_argument("--quiet", action="store_true", help="No progress bar.")
 
-    def handle(self, *args, quiet: bool = False, **options):
+    def handle(self, *args, products: int = DEFAULT_PRODUCTS, quiet: bool = False, **options):
         steps = [("demo buyer", self._buyer), ("demo seller", self._seller)]
         created = []
         with tqdm(total=len(steps), desc="Seeding demo data", unit="step", disable=quiet) as bar:
@@ -38,12 +62,19 @@ class Command(BaseCommand):
                 if step():
                     created.append(label)
                 bar.update()
+        if products > 0:
+            created.extend(self._catalog(products=products, quiet=quiet))
         self.stdout.write(self.style.SUCCESS(f"Created: {', '.join(created)}" if created else "Demo data present."))
         self.stdout.write(
             "Demo accounts (local demos only):\n"
             f"  buyer   {DEMO_BUYER['email']} / {DEMO_BUYER['password']}\n"
             f"  seller  {DEMO_SELLER['email']} / {DEMO_SELLER['password']}"
         )
+        if products > 0:
+            self.stdout.write(
+                "  (the other demo stores, store01..19@example.com, and the shoppers who wrote the reviews,\n"
+                "  shopper001..200@example.com, use the same passwords as the seller and the buyer)"
+            )
 
     def _user(self, account: dict):
         """The demo user, created if missing; returns (user, created)."""
@@ -65,3 +96,40 @@ class Command(BaseCommand):
             seller_services.become_seller(user=user, **DEMO_STORE)
             created = True
         return created
+
+    def _catalog(self, *, products: int, quiet: bool) -> list[str]:
+        """Shoppers, stores and the demo catalog; returns what it added."""
+        added = []
+        shoppers = account_demo.demo_people(**SHOPPERS)
+        shopper_ids = account_demo.ensure_users(people=shoppers, password=DEMO_BUYER["password"])
+        owners = account_demo.demo_people(**STORE_OWNERS)
+        owner_ids = account_demo.ensure_users(people=owners, password=DEMO_SELLER["password"])
+        stores = [
+            (owner_ids[person.email], person.email, store)
+            for person, store in zip(owners, seller_demo.DEMO_STORES, strict=True)
+        ]
+        seller_ids = seller_demo.ensure_sellers(owners=stores)
+        sam = seller_selectors.seller_for_user(user=account_selectors.user_by_email(email=DEMO_SELLER["email"]))
+        sellers = [catalog_demo.DemoSeller(seller_id=sam.pk, user_id=sam.user_id, sells=DEMO_STORE_SELLS)]
+        sellers += [
+            catalog_demo.DemoSeller(seller_id=seller_ids[user_id], user_id=user_id, sells=store.sells)
+            for user_id, _, store in stores
+            if user_id in seller_ids
+        ]
+        started = time.monotonic()
+        with tqdm(desc="Demo catalog", unit="product", disable=quiet, smoothing=0.1) as bar:
+            result = catalog_demo.load_catalog(
+                products=products,
+                sellers=sellers,
+                reviewers=[shopper_ids[person.email] for person in shoppers],
+                on_start=lambda total: setattr(bar, "total", total) or bar.refresh(),
+                progress=bar.update,
+            )
+        if result.categories_created:
+            added.append(f"{result.categories_created} categories")
+        if result.products_created:
+            added.append(
+                f"{result.products_created} products in {time.monotonic() - started:.1f} s"
+                f" ({result.pictures_made} pictures drawn)"
+            )
+        return added

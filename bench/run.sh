@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# `make bench`: catalog reads against gunicorn + PostgreSQL + Redis with the 100,000-product demo
+# catalog, driven by wrk, with nginx serving a static file of the product list's size as the yardstick.
+#
+# Everything it starts (gunicorn, nginx) it stops again by PID, also on failure or Ctrl-C. The figures
+# go to the terminal and to var/bench/latest.txt; raw wrk output and gunicorn's logs stay in var/bench/.
+# Knobs (environment): BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PRODUCTS, BENCH_WORKLOADS,
+# BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_SINGLE_DURATION, BENCH_WRK_THREADS, BENCH_WORKERS, BENCH_THREADS,
+# BENCH_PORT, BENCH_NGINX_PORT. See docs/PERFORMANCE.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BENCH_DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/shop_bench}
+BENCH_REDIS_URL=${BENCH_REDIS_URL:-redis://127.0.0.1:6379/14}
+BENCH_PRODUCTS=${BENCH_PRODUCTS:-100000}
+BENCH_WORKLOADS=${BENCH_WORKLOADS:-list category search search_typo detail page healthz}
+BENCH_DURATION=${BENCH_DURATION:-15}        # seconds measured per request type
+BENCH_WARMUP=${BENCH_WARMUP:-3}             # seconds of warm-up per request type, not counted
+BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-16}  # concurrent connections wrk keeps open
+BENCH_SINGLE_DURATION=${BENCH_SINGLE_DURATION:-6}  # seconds per request type at one connection
+BENCH_WRK_THREADS=${BENCH_WRK_THREADS:-2}
+# gunicorn: 2 cores shared with PostgreSQL, Redis and wrk itself. Requests are CPU-bound Python with
+# short database waits: one process per core plus one or two to fill those waits (see PERFORMANCE.md).
+BENCH_WORKERS=${BENCH_WORKERS:-4}
+BENCH_THREADS=${BENCH_THREADS:-1}
+BENCH_PORT=${BENCH_PORT:-8090}
+BENCH_NGINX_PORT=${BENCH_NGINX_PORT:-8091}
+
+PY=.venv/bin/python
+OUT=var/bench
+mkdir -p "$OUT"
+: >"$OUT/latest.txt"
+say() { echo "$*" | tee -a "$OUT/latest.txt"; }
+
+pids=()
+scratch=$(mktemp -d /tmp/shop-bench.XXXXXX)
+chmod 755 "$scratch"
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  pids=()
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+trap 'echo "bench: interrupted" >&2; exit 130' INT TERM
+
+# --- Tools: wrk and nginx from Debian, installed when missing and running as root ----------------------
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "bench: missing ${missing[*]}; install with: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "bench: installing ${missing[*]} with apt-get"
+  # Install without starting Debian's own nginx service (it would take port 80 and keep running).
+  policy_added=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && policy_added=1
+  fi
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null) || {
+    [ $policy_added = 1 ] && rm -f /usr/sbin/policy-rc.d
+    echo "bench: apt-get could not install ${missing[*]}" >&2
+    exit 1
+  }
+  [ $policy_added = 1 ] && rm -f /usr/sbin/policy-rc.d
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+for port in "$BENCH_PORT" "$BENCH_NGINX_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "bench: port $port is in use; set BENCH_PORT / BENCH_NGINX_PORT" >&2
+    exit 1
+  fi
+done
+
+# --- The app's environment: production settings on loopback ------------------------------------------
+export DATABASE_URL=$BENCH_DATABASE_URL REDIS_URL=$BENCH_REDIS_URL CACHE_KEY_PREFIX=bench
+export DEBUG=0 SECRET_KEY="bench-$($PY -c 'import secrets; print(secrets.token_urlsafe(40))')"
+export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 LOG_LEVEL=WARNING
+# wrk sends a different X-Forwarded-For per request (bench/wrk/paths.lua): the app trusts one proxy,
+# so the per-client API throttle sees thousands of shoppers rather than one client over its limit.
+export TRUSTED_PROXY_COUNT=1
+unset CELERY_BROKER_URL
+
+# --- Database: migrate and seed the 100k catalog (only what is missing) ------------------------------
+$PY bench/workloads.py createdb "$BENCH_DATABASE_URL"
+$PY manage.py migrate --noinput -v0
+started=$SECONDS
+seed_output=$($PY manage.py seed_demo --products "$BENCH_PRODUCTS")
+echo "$seed_output" | head -1 >&2
+seed_line=$(grep -o '[0-9]* products in [0-9.]* s' <<<"$seed_output" || true)
+if [ -n "$seed_line" ]; then
+  say "Seeded the demo catalog: $seed_line ($((SECONDS - started)) s for the whole seed_demo command)"
+fi
+$PY manage.py collectstatic --noinput -v0
+$PY -c "import redis, os; redis.Redis.from_url(os.environ['REDIS_URL']).flushdb()"
+$PY bench/workloads.py paths "$OUT/paths"
+
+# --- The app under gunicorn --------------------------------------------------------------------------
+: >"$OUT/access.log"
+: >"$OUT/wrk.txt"
+worker_class=sync
+[ "$BENCH_THREADS" -gt 1 ] && worker_class=gthread
+.venv/bin/gunicorn shop.wsgi \
+  --bind "127.0.0.1:$BENCH_PORT" --workers "$BENCH_WORKERS" --threads "$BENCH_THREADS" \
+  --worker-class "$worker_class" --backlog 2048 \
+  --access-logfile "$OUT/access.log" --access-logformat '%({x-bench}i)s %(s)s %(D)s %(U)s?%(q)s' \
+  --error-logfile "$OUT/gunicorn.log" &
+pids+=($!)
+for _ in $(seq 100); do
+  curl -fs "http://127.0.0.1:$BENCH_PORT/healthz" >/dev/null && break
+  kill -0 "${pids[0]}" 2>/dev/null || { echo "bench: gunicorn did not start, see $OUT/gunicorn.log" >&2; exit 1; }
+  sleep 0.2
+done
+
+facts=$($PY manage.py shell --no-imports -v0 -c "
+from django.db import connection
+with connection.cursor() as c:
+    c.execute(\"SELECT count(*) FROM catalog_product WHERE status = 'active'\")
+    v = connection.pg_version
+    print(c.fetchone()[0], f'{v // 10000}.{v % 100}')")
+read -r products pg_version <<<"$facts"
+revision=$(git rev-parse --short HEAD 2>/dev/null || echo '?')
+[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] && revision="$revision with local changes"
+say "make bench, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $revision"
+say "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GB RAM"
+say "App: gunicorn, $BENCH_WORKERS $worker_class workers x $BENCH_THREADS threads, DEBUG=0, PostgreSQL $pg_version, Redis cache"
+say "Catalog: $products active products. Load: wrk on the same machine, $BENCH_CONNECTIONS connections ($BENCH_WRK_THREADS threads), ${BENCH_WARMUP} s warm-up + ${BENCH_DURATION} s per request type, anonymous then signed in; then ${BENCH_SINGLE_DURATION} s each signed in at one connection"
+say ""
+
+# --- Load ----------------------------------------------------------------------------------------------
+run_wrk() {  # name paths-file url seconds
+  # In the background and waited for, so that a TERM or Ctrl-C is handled (and wrk stopped) at once.
+  BENCH_NAME=$1 BENCH_PATHS=$2 timeout $(($4 + 30)) wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_CONNECTIONS" -d"$4s" \
+    --timeout 10s --latency -s bench/wrk/paths.lua "$3" &
+  local pid=$! status=0
+  pids+=("$pid")
+  wait "$pid" || status=$?
+  unset 'pids[-1]'
+  return $status
+}
+for name in $BENCH_WORKLOADS; do
+  paths="$OUT/paths/$name.txt"
+  [ -s "$paths" ] || { say "$name: unknown workload (see bench/workloads.py)"; continue; }
+  first=$(head -1 "$paths")
+  status=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-For: 10.0.0.1' "http://127.0.0.1:$BENCH_PORT$first")
+  if [ "$status" != 200 ]; then
+    say "$name: skipped, $first answers $status"
+    continue
+  fi
+  echo "bench: $name ..." >&2
+  run_wrk warmup "$paths" "http://127.0.0.1:$BENCH_PORT" "$BENCH_WARMUP" >/dev/null
+  run_wrk "$name" "$paths" "http://127.0.0.1:$BENCH_PORT" "$BENCH_DURATION" >"$OUT/wrk-$name.log"
+  grep '^RESULT ' "$OUT/wrk-$name.log" >>"$OUT/wrk.txt"
+done
+# Then as a signed-in visitor (a session cookie): the shared cache of public answers does not apply,
+# so every answer is computed (the search results cache still does its part). First under the same
+# load, then one request at a time: no queueing, nothing else competing for the CPU, so the server
+# times are what computing one answer costs (the search goal is about these).
+visitor="sessionid=bench-signed-in-visitor"
+for name in $BENCH_WORKLOADS; do
+  [ "$name" != healthz ] && grep -q "^RESULT $name " "$OUT/wrk.txt" || continue
+  echo "bench: $name, signed in ..." >&2
+  BENCH_COOKIE=$visitor run_wrk "$name+session" "$OUT/paths/$name.txt" "http://127.0.0.1:$BENCH_PORT" \
+    "$BENCH_DURATION" >"$OUT/wrk-$name-session.log"
+  grep '^RESULT ' "$OUT/wrk-$name-session.log" >>"$OUT/wrk.txt"
+done
+for name in $BENCH_WORKLOADS; do
+  grep -q "^RESULT $name " "$OUT/wrk.txt" || continue
+  echo "bench: $name, signed in, one connection ..." >&2
+  BENCH_COOKIE=$visitor BENCH_CONNECTIONS=1 BENCH_WRK_THREADS=1 run_wrk "$name@1" "$OUT/paths/$name.txt" \
+    "http://127.0.0.1:$BENCH_PORT" "$BENCH_SINGLE_DURATION" >"$OUT/wrk-$name-single.log"
+  grep '^RESULT ' "$OUT/wrk-$name-single.log" >>"$OUT/wrk.txt"
+done
+
+# --- The yardstick: nginx serving the product list's bytes as a static file ---------------------------
+mkdir -p "$scratch/www" "$scratch/tmp"
+list_path=/api/v1/products  # the first page, as a shopper opening the catalog gets it
+if ! curl -fs -H 'X-Forwarded-For: 10.0.0.1' "http://127.0.0.1:$BENCH_PORT$list_path" -o "$scratch/www/list.json"; then
+  head -c 16384 /dev/zero | tr '\0' 'x' >"$scratch/www/list.json"  # no list yet: a 16 KiB stand-in
+fi
+chmod -R a+rX "$scratch"
+sed -e "s|@DIR@|$scratch|g" -e "s|@PORT@|$BENCH_NGINX_PORT|g" -e "s|@APP_PORT@|$BENCH_PORT|g" \
+  bench/nginx.conf.template >"$scratch/nginx.conf"
+"$NGINX" -p "$scratch" -c "$scratch/nginx.conf" -g 'daemon off;' 2>>"$OUT/nginx.log" &
+pids+=($!)
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$BENCH_NGINX_PORT/list.json" -o /dev/null && break; sleep 0.1; done
+echo "/list.json" >"$scratch/nginx-paths.txt"
+echo "bench: nginx ..." >&2
+run_wrk warmup "$scratch/nginx-paths.txt" "http://127.0.0.1:$BENCH_NGINX_PORT" 2 >/dev/null
+run_wrk nginx "$scratch/nginx-paths.txt" "http://127.0.0.1:$BENCH_NGINX_PORT" "$BENCH_DURATION" >"$OUT/wrk-nginx.log"
+grep '^RESULT ' "$OUT/wrk-nginx.log" >>"$OUT/wrk.txt"
+say "Static file served by nginx: $(wc -c <"$scratch/www/list.json") bytes, the size of $list_path"
+# The same product list pages through nginx's cache (a warm-up fills it; hits never reach gunicorn).
+if grep -q '^RESULT list ' "$OUT/wrk.txt"; then
+  echo "bench: list through the nginx cache ..." >&2
+  run_wrk warmup "$OUT/paths/list.txt" "http://127.0.0.1:$BENCH_NGINX_PORT" 2 >/dev/null
+  run_wrk list_cached "$OUT/paths/list.txt" "http://127.0.0.1:$BENCH_NGINX_PORT" "$BENCH_DURATION" \
+    >"$OUT/wrk-list-cached.log"
+  grep '^RESULT ' "$OUT/wrk-list-cached.log" >>"$OUT/wrk.txt"
+fi
+
+cleanup
+BENCH_CONNECTIONS=$BENCH_CONNECTIONS $PY bench/workloads.py report "$OUT" | tee -a "$OUT/latest.txt"

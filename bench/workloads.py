@@ -1,0 +1,209 @@
+"""The catalog reads `make bench` drives, and the helpers bench/run.sh calls.
+
+Each workload is a list of URL paths that wrk cycles through (bench/wrk/paths.lua). Edit WORKLOADS
+to change what is measured: a workload is a title and a function from the catalog's ids and slugs
+to paths.
+
+    python bench/workloads.py createdb URL      create the benchmark database if it is missing
+    python bench/workloads.py paths DIR         write DIR/<workload>.txt (Django settings from the env)
+    python bench/workloads.py report DIR        print the figures tables from DIR's results
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+import os
+from pathlib import Path
+import random
+import sys
+from urllib.parse import quote_plus, urlparse
+
+# Realistic shopper queries: product types, brand-free attributes, two-word needs.
+QUERIES = (
+    "phone",
+    "wireless headphones",
+    "running shoes",
+    "laptop 16 GB",
+    "coffee maker",
+    "yoga mat",
+    "leather boots",
+    "red dress",
+    "board game",
+    "moisturizer",
+    "4K TV",
+    "jeans",
+    "bluetooth speaker",
+    "cast iron pan",
+    "kids t-shirt",
+    "mirrorless camera",
+    "smartwatch gps",
+    "duvet cover king",
+    "lipstick",
+    "chef's knife",
+    "sneakers",
+    "floor lamp",
+    "tent",
+    "puzzle 1000",
+)
+# The same kind of needs, mistyped the way people mistype them.
+TYPO_QUERIES = (
+    "hedphones",
+    "runing shoes",
+    "laptp",
+    "smartphne",
+    "sneekers",
+    "cofee maker",
+    "yoga matt",
+    "lether boots",
+    "jaket",
+    "blutooth speaker",
+    "lipstik",
+    "moisturiser",
+    "camra",
+    "puzzel",
+    "headphnoes",
+    "expresso machine",
+    "smartwacth",
+    "bord game",
+)
+OFFSETS = tuple(range(0, 200, 20))
+# Measured by bench/run.sh beside the workloads, against nginx.
+YARDSTICKS = {
+    "list_cached": "Product list via nginx cache",
+    "nginx": "nginx, static file (yardstick)",
+}  # shoppers rarely go past the tenth page
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """What the workloads are built from, read from the benchmark database."""
+
+    products: list[tuple[int, str]]  # (id, slug) of active products, a fixed sample
+    category_slugs: list[str]
+
+
+@dataclass(frozen=True)
+class Workload:
+    title: str
+    paths: Callable[[Catalog], list[str]]
+
+
+WORKLOADS: dict[str, Workload] = {
+    "list": Workload("Product list (API)", lambda c: [f"/api/v1/products?offset={o}" for o in OFFSETS]),
+    "category": Workload(
+        "Category listing (API)",
+        lambda c: [f"/api/v1/products?category={slug}&offset={o}" for slug in c.category_slugs for o in (0, 20, 40)],
+    ),
+    "search": Workload("Search (API)", lambda c: [f"/api/v1/products?q={quote_plus(q)}" for q in QUERIES]),
+    "search_typo": Workload(
+        "Search with typos (API)", lambda c: [f"/api/v1/products?q={quote_plus(q)}" for q in TYPO_QUERIES]
+    ),
+    "detail": Workload("Product detail (API)", lambda c: [f"/api/v1/products/{pk}" for pk, _ in c.products]),
+    "page": Workload("Product page (HTML)", lambda c: [f"/p/{pk}-{slug}/" for pk, slug in c.products]),
+    # The floor: the cheapest answer the app gives (middleware only, no database), for comparison.
+    "healthz": Workload("Health check", lambda c: ["/healthz"]),
+}
+
+
+def createdb(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    server = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"created database {name}")
+
+
+def write_paths(folder: Path) -> None:
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        # A fixed sample spread over the whole catalog (md5 order is random-looking but repeatable).
+        cursor.execute("SELECT id, slug FROM catalog_product WHERE status = 'active' ORDER BY md5(id::text) LIMIT 2000")
+        products = list(cursor.fetchall())
+        cursor.execute("SELECT slug FROM catalog_category ORDER BY depth, position, slug")
+        slugs = [row[0] for row in cursor.fetchall()]
+    catalog = Catalog(products=products, category_slugs=slugs)
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(7)  # noqa: S311 (shuffling benchmark paths)
+    for name, workload in WORKLOADS.items():
+        paths = workload.paths(catalog)
+        rng.shuffle(paths)
+        (folder / f"{name}.txt").write_text("\n".join(paths) + "\n")
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def report(folder: Path, connections: str) -> None:
+    """The table: wrk's rate and client-side percentiles, and the server-side ones from gunicorn's log."""
+    server: dict[str, list[float]] = {}
+    statuses: dict[str, dict[str, int]] = {}
+    log = folder / "access.log"
+    if log.exists():
+        for line in log.read_text().splitlines():
+            parts = line.split()
+            if len(parts) >= 3:  # workload tag, status, microseconds, path
+                tag, status, micros = parts[:3]
+                server.setdefault(tag, []).append(int(micros) / 1000)
+                statuses.setdefault(tag, {}).setdefault(status, 0)
+                statuses[tag][status] += 1
+    results = {}
+    for line in (folder / "wrk.txt").read_text().splitlines() if (folder / "wrk.txt").exists() else []:
+        if line.startswith("RESULT "):
+            _, tag, requests, seconds, p50, p95, p99, bad_status, errors = line.split()
+            results[tag] = {
+                "rps": int(requests) / float(seconds),
+                "p": [int(p50) / 1000, int(p95) / 1000, int(p99) / 1000],
+                "bad": int(bad_status) + int(errors),
+            }
+    head = f"{'request type':<30} {'req/s':>8}  {'client p50/p95/p99 ms':>22}  {'server p50/p95/p99 ms':>22}  status"
+    rows = []
+    for heading, suffix in (
+        (f"Anonymous visitors, {connections} connections (the shared cache of public answers applies)", ""),
+        (f"Signed-in visitors, {connections} connections (a session cookie: every answer is computed)", "+session"),
+        ("Signed-in, one connection: what computing one answer costs, without queueing", "@1"),
+    ):
+        tags = [f"{name}{suffix}" for name in [*WORKLOADS, *YARDSTICKS] if f"{name}{suffix}" in results]
+        if not tags:
+            continue
+        rows += ["", heading, head, "-" * len(head)]
+        for tag in tags:
+            r = results[tag]
+            name = tag.removesuffix(suffix) if suffix else tag
+            client = "/".join(f"{v:.1f}" for v in r["p"])
+            times = server.get(tag, [])
+            served = "/".join(f"{_percentile(times, p):.1f}" for p in (50, 95, 99)) if times else "-"
+            codes = ", ".join(f"{code}: {n}" for code, n in sorted(statuses.get(tag, {}).items())) or "-"
+            if r["bad"]:
+                codes += f" (wrk: {r['bad']} errors)"
+            title = WORKLOADS[name].title if name in WORKLOADS else YARDSTICKS[name]
+            rows.append(f"{title:<30} {r['rps']:>8.0f}  {client:>22}  {served:>22}  {codes}")
+    if "nginx" in results and "list" in results:
+        ratio = results["list"]["rps"] / results["nginx"]["rps"]
+        rows += ["", f"Product list rate as a share of nginx serving a file of the same size: {ratio:.1%}"]
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    command, argument = sys.argv[1], sys.argv[2]
+    if command == "createdb":
+        createdb(argument)
+    elif command == "paths":
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+        write_paths(Path(argument))
+    elif command == "report":
+        report(Path(argument), connections=os.environ.get("BENCH_CONNECTIONS", "16"))
+    else:
+        sys.exit(f"unknown command {command}")

@@ -1,0 +1,227 @@
+"""What the storefront pages read beyond ``products``: card links, home rows, the product page.
+
+Every function here runs a fixed number of queries, whatever the number of products, variants or reviews.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.urls import reverse
+
+from catalog.models import Product, ProductImage, Review
+from catalog.selectors.categories import CategoryNode, ancestors, category_tree, top_level_categories
+from catalog.selectors.products import (
+    listed_products,
+    product_cards,
+    product_cards_queryset,
+    product_detail,
+    reviews_for,
+)
+
+HOME_ROW_SIZE = 8
+REVIEWS_PAGE_SIZE = 10
+
+
+def image_url(image: ProductImage | None, *, thumbnail: bool = False) -> str:
+    """The URL of an image (its thumbnail when asked and made), or "" without one."""
+    if image is None:
+        return ""
+    if thumbnail and image.thumbnail:
+        return image.thumbnail.url
+    return image.image.url if image.image else ""
+
+
+def product_url(product: Product) -> str:
+    """The canonical, readable address of a product page: ``/p/<id>-<slug>/``."""
+    if product.slug:
+        return reverse("catalog:product", kwargs={"product_id": product.pk, "slug": product.slug})
+    return reverse("catalog:product-short", kwargs={"product_id": product.pk})
+
+
+def _with_links(products: Iterable[Product]) -> list[Product]:
+    products = list(products)
+    for product in products:
+        product.card_image_url = image_url(getattr(product, "card_image", None), thumbnail=True)
+        product.card_url = product_url(product)
+    return products
+
+
+def with_card_data(products: Sequence[Product]) -> list[Product]:
+    """A page of products ready for ``_product_card.html``: ``products.product_cards`` plus the card's
+    ``card_url`` and ``card_image_url``."""
+    return _with_links(product_cards(products))
+
+
+def new_arrivals(*, limit: int = HOME_ROW_SIZE) -> list[Product]:
+    """The newest listed products, ready for cards."""
+    return _with_links(_first_images(product_cards_queryset().order_by("-created_at", "-id")[:limit]))
+
+
+def best_rated(*, limit: int = HOME_ROW_SIZE) -> list[Product]:
+    """Listed products with reviews, best average first (more reviews break ties), ready for cards."""
+    queryset = product_cards_queryset(listed_products().filter(review_count__gt=0))
+    return _with_links(_first_images(queryset.order_by("-rating", "-review_count", "-id")[:limit]))
+
+
+def _first_images(products: Iterable[Product]) -> list[Product]:
+    return product_cards(list(products))  # sets card_image from the prefetched first image; no query
+
+
+@dataclass
+class CategoryTile:
+    node: CategoryNode
+    children: list[CategoryNode]
+
+
+def home_categories(*, limit: int = 8, children: int = 4) -> list[CategoryTile]:
+    """Top-level categories with a few of their sub-categories, from the cached tree."""
+    tree = category_tree()
+    return [
+        CategoryTile(node=node, children=[tree[child] for child in node.children[:children]])
+        for node in top_level_categories()[:limit]
+    ]
+
+
+def sub_categories(*, category_id: int) -> list[CategoryNode]:
+    tree = category_tree()
+    node = tree.get(category_id)
+    return [tree[child] for child in node.children] if node else []
+
+
+# --- The product page ------------------------------------------------------------------------------
+
+
+@dataclass
+class VariantChoice:
+    id: int
+    sku: str
+    options: dict
+    size: str
+    color: str
+    price: Decimal
+    available: int
+
+    @property
+    def in_stock(self) -> bool:
+        return self.available > 0
+
+    @property
+    def label(self) -> str:
+        """ "M / Red", or the SKU for a variant without options."""
+        rest = [v for k, v in sorted(self.options.items()) if k not in ("size", "color")]
+        values = [str(v) for v in (self.size, self.color, *rest) if v not in (None, "")]
+        return " / ".join(values) if values else self.sku
+
+
+@dataclass
+class ProductPage:
+    product: Product
+    category_path: list[CategoryNode]
+    images: list[ProductImage]
+    variants: list[VariantChoice]
+    sizes: list[str]
+    colors: list[str]
+    reviews: list[Review]
+    reviews_page: int
+    reviews_pages: int
+    rating_breakdown: dict[int, int]  # stars (5..1) -> number of reviews
+    is_owner: bool
+    can_review: bool
+    has_reviewed: bool
+    attributes: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def available(self) -> bool:
+        """Listed and with at least one unit of some variant to sell."""
+        return self.product.is_listed and any(v.in_stock for v in self.variants)
+
+    @property
+    def archived(self) -> bool:
+        return self.product.status == Product.Status.ARCHIVED
+
+    @property
+    def price_range(self) -> tuple[Decimal, Decimal] | None:
+        prices = [v.price for v in self.variants]
+        return (min(prices), max(prices)) if prices else None
+
+    @property
+    def default_variant(self) -> VariantChoice | None:
+        """What the picker starts on: the first variant in stock, else the first one."""
+        return next((v for v in self.variants if v.in_stock), self.variants[0] if self.variants else None)
+
+
+def _attribute_rows(attributes) -> list[tuple[str, str]]:
+    """The free-form specifications as (label, value) rows: {"screen_size": "6.1 in"} -> ("Screen size", ...)."""
+    if not isinstance(attributes, dict):
+        return []
+    rows = []
+    for key, value in attributes.items():
+        if value in (None, "", [], {}):
+            continue
+        if isinstance(value, bool):
+            text = "Yes" if value else "No"
+        elif isinstance(value, (list, tuple)):
+            text = ", ".join(str(v) for v in value)
+        elif isinstance(value, dict):
+            text = ", ".join(f"{k}: {v}" for k, v in value.items())
+        else:
+            text = str(value)
+        label = str(key).replace("_", " ").strip()
+        rows.append((label[:1].upper() + label[1:], text))
+    return rows
+
+
+def _distinct(values: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for value in values:
+        if value:
+            seen.setdefault(value, None)
+    return list(seen)
+
+
+def product_page(*, product_id: int, user, reviews_page: int = 1) -> ProductPage:
+    """Everything the product page shows, for this visitor; raises ProductNotFound.
+
+    Drafts exist only for their owning seller; archived products still answer (their page says so).
+    """
+    detail = product_detail(product_id=product_id, user=user)
+    product = detail.product
+    user_id = user.pk if getattr(user, "is_authenticated", False) else None
+    choices = [
+        VariantChoice(
+            id=v.pk,
+            sku=v.sku,
+            options=v.options or {},
+            size=v.size or str((v.options or {}).get("size") or ""),
+            color=v.color or str((v.options or {}).get("color") or ""),
+            price=v.price,
+            available=max(v.available or 0, 0),
+        )
+        for v in detail.variants
+    ]
+
+    pages = max(1, -(-product.review_count // REVIEWS_PAGE_SIZE))
+    reviews_page = min(max(1, reviews_page), pages)
+    start = (reviews_page - 1) * REVIEWS_PAGE_SIZE
+    reviews = list(reviews_for(product_id=product.pk)[start : start + REVIEWS_PAGE_SIZE])
+    has_reviewed = user_id is not None and reviews_for(product_id=product.pk).filter(user_id=user_id).exists()
+
+    return ProductPage(
+        product=product,
+        category_path=ancestors(category_id=product.category_id) if product.category_id else [],
+        images=detail.images,
+        variants=choices,
+        sizes=_distinct(c.size for c in choices),
+        colors=_distinct(c.color for c in choices),
+        reviews=reviews,
+        reviews_page=reviews_page,
+        reviews_pages=pages,
+        rating_breakdown=detail.rating_breakdown,
+        is_owner=detail.viewer_is_owner,
+        can_review=user_id is not None and not detail.viewer_is_owner and not has_reviewed and product.is_listed,
+        has_reviewed=has_reviewed,
+        attributes=_attribute_rows(product.attributes),
+    )

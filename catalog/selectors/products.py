@@ -1,0 +1,177 @@
+"""Products for listings, the product detail, variants with their availability, reviews, a seller's products.
+
+Each function runs a fixed number of queries whatever the number of products, variants or images.
+Archived and draft products are never listed; a draft's detail exists only for its owner, an archived
+product's detail still answers (orders and old links point at it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
+
+from catalog.errors import NotProductOwner, ProductNotFound
+from catalog.models import Product, ProductImage, Review, Variant
+from catalog.selectors.categories import CategoryNode, category_tree
+from inventory import selectors as inventory_selectors
+
+# The same attribute the search backends prefetch into, so a page they loaded needs no second query.
+CARD_IMAGES = "first_images"
+
+
+def listed_products() -> QuerySet[Product]:
+    """Products buyers can browse: active ones only."""
+    return Product.objects.filter(status=Product.Status.ACTIVE)
+
+
+def _first_image() -> Prefetch:
+    # A sliced prefetch: one query (a window over product_id) fetches the first image of every product.
+    return Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")[:1], to_attr=CARD_IMAGES)
+
+
+def product_cards_queryset(queryset: QuerySet[Product] | None = None) -> QuerySet[Product]:
+    """A product queryset that loads what a card shows (seller, category, first image, in_stock)."""
+    queryset = listed_products() if queryset is None else queryset
+    return (
+        queryset.select_related("seller", "category")
+        .defer("search_vector")
+        .annotate(in_stock=inventory_selectors.product_in_stock())
+        .prefetch_related(_first_image())
+    )
+
+
+def product_cards(products: Sequence[Product]) -> list[Product]:
+    """Ready a page of products for cards, loading only what is not loaded yet, in a bounded number of
+    queries: ``seller``, ``category``, ``card_image`` (the first image or None; also ``first_image``)
+    and ``in_stock``."""
+    products = list(products)
+    if not products:
+        return products
+    prefetch_related_objects(products, "seller", "category", _first_image())
+    unknown = [p.pk for p in products if getattr(p, "in_stock", None) is None]
+    if unknown:
+        stocked = set(
+            Product.objects.filter(pk__in=unknown)
+            .annotate(in_stock=inventory_selectors.product_in_stock())
+            .filter(in_stock=True)
+            .values_list("pk", flat=True)
+        )
+        for product in products:
+            if product.pk in unknown:
+                product.in_stock = product.pk in stocked
+    for product in products:
+        images = getattr(product, CARD_IMAGES, [])
+        product.card_image = product.first_image = images[0] if images else None
+    return products
+
+
+def variants_for(*, product_id: int) -> QuerySet[Variant]:
+    """A product's variants in their display order, each annotated with ``available`` units."""
+    return (
+        Variant.objects.filter(product_id=product_id)
+        .annotate(available=inventory_selectors.variant_available())
+        .order_by("position", "id")
+    )
+
+
+@dataclass
+class ProductDetail:
+    product: Product
+    variants: list[Variant]  # annotated with ``available``
+    images: list[ProductImage]
+    rating_breakdown: dict[int, int]  # stars (5..1) -> number of reviews
+    viewer_is_owner: bool = False
+    in_stock: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.in_stock = any(v.available > 0 for v in self.variants)
+
+
+def _is_owner(product: Product, user) -> bool:
+    return bool(user is not None and user.is_authenticated and product.seller.user_id == user.pk)
+
+
+def visible_product(*, product_id: int, user=None) -> Product:
+    """The product with its seller and category, unless it is a draft someone else owns (ProductNotFound)."""
+    product = Product.objects.select_related("seller", "category").defer("search_vector").filter(pk=product_id).first()
+    if product is None or (product.status == Product.Status.DRAFT and not _is_owner(product, user)):
+        raise ProductNotFound()
+    return product
+
+
+def product_for_owner(*, product_id: int, user) -> Product:
+    """The product, for its owning seller to change: ProductNotFound, or NotProductOwner for anyone else."""
+    product = visible_product(product_id=product_id, user=user)
+    if not _is_owner(product, user):
+        raise NotProductOwner()
+    return product
+
+
+def product_detail(*, product_id: int, user=None) -> ProductDetail:
+    """Everything the product detail shows, in five queries whatever its variant, image or review count."""
+    product = visible_product(product_id=product_id, user=user)
+    breakdown = dict.fromkeys(range(5, 0, -1), 0)
+    breakdown.update(
+        Review.objects.filter(product_id=product.pk).values_list("rating").annotate(n=Count("id")).order_by()
+    )
+    return ProductDetail(
+        product=product,
+        variants=list(variants_for(product_id=product.pk)),
+        images=list(ProductImage.objects.filter(product_id=product.pk).order_by("position", "id")),
+        rating_breakdown=breakdown,
+        viewer_is_owner=_is_owner(product, user),
+    )
+
+
+def variant_of(*, product_id: int, sku: str) -> Variant | None:
+    """One variant of a product by SKU, annotated with ``available``; None when the product has no such SKU."""
+    return variants_for(product_id=product_id).filter(sku=sku).first()
+
+
+def reviews_for(*, product_id: int) -> QuerySet[Review]:
+    """A product's reviews, newest first, with their authors."""
+    return Review.objects.filter(product_id=product_id).select_related("user").order_by("-created_at", "-id")
+
+
+def products_of_seller(*, seller_id: int, statuses: Iterable[str] | None = None) -> QuerySet[Product]:
+    """A seller's products (every status unless given), newest first, ready for cards."""
+    queryset = Product.objects.filter(seller_id=seller_id)
+    if statuses is not None:
+        queryset = queryset.filter(status__in=list(statuses))
+    return product_cards_queryset(queryset).order_by("-created_at", "-id")
+
+
+@dataclass
+class CategoryCount:
+    node: CategoryNode
+    product_count: int  # active products in the category and all its descendants
+
+
+def categories_with_counts() -> list[CategoryCount]:
+    """Every category in tree order (parents before children) with its listed-product count, from one
+    grouped query over products plus the cached tree."""
+    tree = category_tree()
+    direct = dict(
+        listed_products().filter(category__isnull=False).values_list("category_id").annotate(n=Count("id")).order_by()
+    )
+    totals: dict[int, int] = {}
+
+    def total(category_id: int) -> int:
+        if category_id not in totals:
+            node = tree[category_id]
+            totals[category_id] = direct.get(category_id, 0) + sum(total(child) for child in node.children)
+        return totals[category_id]
+
+    ordered: list[CategoryCount] = []
+
+    def visit(category_id: int) -> None:
+        ordered.append(CategoryCount(node=tree[category_id], product_count=total(category_id)))
+        for child in tree[category_id].children:
+            visit(child)
+
+    for node in tree.values():
+        if node.parent_id is None or node.parent_id not in tree:
+            visit(node.id)
+    return ordered

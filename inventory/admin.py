@@ -1,0 +1,84 @@
+"""Staff admin for stock: levels are changed only through inventory.services (a ledger row each time);
+the ledger itself is read-only."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+
+from inventory import services
+from inventory.models import StockLevel, StockMovement
+from shop.api.errors import DomainError
+
+
+class StockLevelForm(forms.ModelForm):
+    class Meta:
+        model = StockLevel
+        fields = ["on_hand"]
+
+    def clean_on_hand(self):
+        on_hand = self.cleaned_data["on_hand"]
+        if on_hand < 0:
+            raise forms.ValidationError("Stock on hand cannot be negative.")
+        if on_hand < self.instance.held:
+            raise forms.ValidationError(f"{self.instance.held} units are held for pending orders; set at least that.")
+        return on_hand
+
+
+@admin.register(StockLevel)
+class StockLevelAdmin(admin.ModelAdmin):
+    form = StockLevelForm
+    list_display = ["variant", "variant__product__name", "on_hand", "held", "available", "updated_at"]
+    list_select_related = ["variant__product"]
+    search_fields = ["variant__sku", "variant__product__name"]
+    fields = ["variant", "on_hand", "held", "available", "updated_at", "ledger"]
+    readonly_fields = ["variant", "held", "available", "updated_at", "ledger"]
+
+    def has_add_permission(self, request):
+        return False  # stock rows come with their variants
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="available")
+    def available(self, level):
+        return level.available
+
+    @admin.display(description="ledger")
+    def ledger(self, level):
+        url = reverse("admin:inventory_stockmovement_changelist") + f"?variant__id__exact={level.variant_id}"
+        return format_html('<a href="{}">Every change of this stock</a>', url)
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: row lock, the held check and a ledger row naming the staff member.
+        try:
+            services.set_on_hand(variant_id=obj.variant_id, quantity=form.cleaned_data["on_hand"], actor=request.user)
+        except DomainError as error:
+            self.message_user(request, error.message, level=messages.ERROR)
+
+
+@admin.register(StockMovement)
+class StockMovementAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "variant",
+        "reason",
+        "on_hand_delta",
+        "on_hand_after",
+        "held_delta",
+        "held_after",
+        "actor",
+        "reference",
+    ]
+    list_filter = ["reason", "created_at"]
+    list_select_related = ["variant", "actor"]
+    search_fields = ["variant__sku", "reference", "actor__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
