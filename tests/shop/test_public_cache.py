@@ -15,9 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def product():
     seller = SellerFactory()
-    return catalog_services.create_product(
-        seller=seller, name="Cached Lamp", price=Decimal("10.00"), quantity=3
-    )
+    return catalog_services.create_product(seller=seller, name="Cached Lamp", price=Decimal("10.00"), quantity=3)
 
 
 def test_second_anonymous_read_is_a_cache_hit(client, product):

@@ -16,6 +16,7 @@ from catalog import demo as catalog_demo
 from sellers import demo as seller_demo
 from sellers import selectors as seller_selectors
 from sellers import services as seller_services
+from shop import public_cache
 
 # Local demo credentials only; they are printed and listed in the README.
 DEMO_BUYER = {"email": "buyer@example.com", "password": "demo-buyer-pass", "name": "Dana Buyer"}
@@ -64,6 +65,9 @@ class Command(BaseCommand):
                 bar.update()
         if products > 0:
             created.extend(self._catalog(products=products, quiet=quiet))
+            # Bulk loaders bypass the services: drop any cached public answers showing the old catalog.
+            public_cache.bump("catalog")
+            public_cache.bump("stock")
         self.stdout.write(self.style.SUCCESS(f"Created: {', '.join(created)}" if created else "Demo data present."))
         self.stdout.write(
             "Demo accounts (local demos only):\n"
