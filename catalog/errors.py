@@ -1,8 +1,6 @@
 """Errors raised by the catalog services and selectors."""
 
-from rest_framework import status
-
-from shop.api.errors import DomainError, FieldConflict, NotFound
+from shop.api.errors import DomainError, FieldConflict, NotFound, PermissionDenied
 
 
 class CategoryNotFound(NotFound):
@@ -61,17 +59,11 @@ class SlugTaken(InvalidField):
     default_message = "Another category already uses this slug."
 
 
-class NotASeller(DomainError):
-    code = "permission_denied"
-    status = status.HTTP_403_FORBIDDEN
-    title = "Forbidden"
+class NotASeller(PermissionDenied):
     default_message = "Only sellers can list products. Open a store first."
 
 
-class NotProductOwner(DomainError):
-    code = "permission_denied"
-    status = status.HTTP_403_FORBIDDEN
-    title = "Forbidden"
+class NotProductOwner(PermissionDenied):
     default_message = "Only the seller who owns this product can change it."
 
 
@@ -80,8 +72,6 @@ class AlreadyReviewed(DomainError):
     default_message = "You have already reviewed this product."
 
 
-class OwnProductReview(DomainError):
+class OwnProductReview(PermissionDenied):
     code = "own_product"
-    status = status.HTTP_403_FORBIDDEN
-    title = "Forbidden"
     default_message = "Sellers cannot review their own products."

@@ -39,6 +39,7 @@ from catalog.models import Category, Product, ProductImage, Review, Variant
 from catalog.selectors.categories import forget_category_tree
 from inventory import services as inventory_services
 from shop.public_cache import bumps
+from shop.slugs import unique_slug
 
 CATEGORY_PATH_SEPARATOR = " > "
 MAX_VARIANTS = 100
@@ -583,15 +584,6 @@ def _refresh_rating(product: Product) -> None:
 # --- Categories ---------------------------------------------------------------------------------
 
 
-def _unique_category_slug(name: str) -> str:
-    base = slugify(name)[:110].strip("-") or "category"
-    slug, n = base, 1
-    while Category.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
 @bumps("catalog")
 def create_category(
     *, name: str, parent_id: int | None = None, slug: str = "", description: str = "", position: int = 0
@@ -611,7 +603,7 @@ def create_category(
             category = Category.objects.create(
                 parent=parent,
                 name=name,
-                slug=slug or _unique_category_slug(name),
+                slug=slug or unique_slug(queryset=Category.objects, text=name, max_length=110, fallback="category"),
                 description=description.strip(),
                 position=position,
             )

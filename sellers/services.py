@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.utils.text import slugify
 
 from sellers.errors import AlreadySeller, StoreNameTaken
 from sellers.models import Seller
-
-
-def _unique_slug(store_name: str) -> str:
-    base = slugify(store_name)[:100] or "store"
-    slug, n = base, 1
-    while Seller.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+from shop.slugs import unique_slug
 
 
 def become_seller(
@@ -38,7 +29,7 @@ def become_seller(
             return Seller.objects.create(
                 user=user,
                 store_name=store_name,
-                slug=_unique_slug(store_name),
+                slug=unique_slug(queryset=Seller.objects, text=store_name, max_length=100, fallback="store"),
                 description=description.strip(),
                 contact_email=contact_email or user.email,
                 **fields,

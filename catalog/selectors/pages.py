@@ -57,17 +57,13 @@ def with_card_data(products: Sequence[Product]) -> list[Product]:
 
 def new_arrivals(*, limit: int = HOME_ROW_SIZE) -> list[Product]:
     """The newest listed products, ready for cards."""
-    return _with_links(_first_images(product_cards_queryset().order_by("-created_at", "-id")[:limit]))
+    return _with_links(product_cards(product_cards_queryset().order_by("-created_at", "-id")[:limit]))
 
 
 def best_rated(*, limit: int = HOME_ROW_SIZE) -> list[Product]:
     """Listed products with reviews, best average first (more reviews break ties), ready for cards."""
     queryset = product_cards_queryset(listed_products().filter(review_count__gt=0))
-    return _with_links(_first_images(queryset.order_by("-rating", "-review_count", "-id")[:limit]))
-
-
-def _first_images(products: Iterable[Product]) -> list[Product]:
-    return product_cards(list(products))  # sets card_image from the prefetched first image; no query
+    return _with_links(product_cards(queryset.order_by("-rating", "-review_count", "-id")[:limit]))
 
 
 @dataclass

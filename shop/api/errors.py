@@ -50,6 +50,15 @@ class FieldConflict(DomainError):
         super().__init__(message, errors={self.field: [message]})
 
 
+class PermissionDenied(DomainError):
+    """Signed in, but this user may not do this."""
+
+    code = "permission_denied"
+    status = status.HTTP_403_FORBIDDEN
+    title = "Forbidden"
+    default_message = "You are not allowed to do this."
+
+
 class NotFound(DomainError):
     code = "not_found"
     status = status.HTTP_404_NOT_FOUND
