@@ -6,6 +6,7 @@ to paths.
 
     python bench/workloads.py createdb URL      create the benchmark database if it is missing
     python bench/workloads.py paths DIR         write DIR/<workload>.txt (Django settings from the env)
+    python bench/workloads.py warm FILE URL     request each path in FILE once (the cache's steady state)
     python bench/workloads.py report DIR        print the figures tables from DIR's results
 """
 
@@ -140,6 +141,30 @@ def write_paths(folder: Path) -> None:
         (folder / f"{name}.txt").write_text("\n".join(paths) + "\n")
 
 
+def warm(paths_file: Path, base_url: str) -> None:
+    """Request every path of a workload once, as anonymous shoppers: the steady state of a store
+    whose products have each been visited within the public cache's lifetime."""
+    from concurrent.futures import ThreadPoolExecutor
+    import time
+    from urllib.request import Request, urlopen
+
+    paths = [line for line in paths_file.read_text().splitlines() if line]
+
+    def fetch(index_path: tuple[int, str]) -> int:
+        index, path = index_path
+        client = f"10.200.{index // 250 % 250}.{index % 250 + 1}"
+        request = Request(base_url + path, headers={"X-Forwarded-For": client, "X-Bench": "warm"})  # noqa: S310
+        with urlopen(request, timeout=30) as answer:  # noqa: S310 (loopback)
+            answer.read()
+            return answer.status
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = list(pool.map(fetch, enumerate(paths)))
+    bad = sum(status != 200 for status in statuses)
+    print(f"warmed {len(paths)} paths in {time.perf_counter() - started:.1f} s ({bad} not 200)", file=sys.stderr)
+
+
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -203,6 +228,8 @@ if __name__ == "__main__":
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
         write_paths(Path(argument))
+    elif command == "warm":
+        warm(Path(argument), sys.argv[3])
     elif command == "report":
         report(Path(argument), connections=os.environ.get("BENCH_CONNECTIONS", "16"))
     else:

@@ -6,6 +6,7 @@ README's settings table switches one piece to a real service; no code changes.
 """
 
 from datetime import timedelta
+import hashlib
 from pathlib import Path
 import secrets
 
@@ -73,10 +74,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Outside everything else, so a stored answer carries every header the stack adds (shop/wsgi.py
+    # serves the same entries before Django runs).
+    "shop.public_cache.PublicCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    "shop.public_cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "shop.api.middleware.ApiCacheHeadersMiddleware",
@@ -234,7 +237,45 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Expired holds are swept at least once a minute (paying an expired order is refused anyway).
+    "expire-unpaid-orders": {"task": "orders.tasks.expire_overdue_orders", "schedule": 30.0},
+}
+
+# --- Purchase flow -----------------------------------------------------------------------------
+# How long checkout holds stock for an unpaid order; the order then expires and the stock returns.
+ORDER_HOLD_SECONDS = env.int("ORDER_HOLD_SECONDS", default=300)
+# Shipping methods offered at checkout: price in the store currency, delivery in business days.
+SHIPPING_METHODS = {
+    "standard": {
+        "label": "Standard",
+        "price": env.str("SHIPPING_STANDARD_PRICE", default="4.99"),
+        "min_days": 3,
+        "max_days": 5,
+    },
+    "express": {
+        "label": "Express",
+        "price": env.str("SHIPPING_EXPRESS_PRICE", default="14.99"),
+        "min_days": 1,
+        "max_days": 2,
+    },
+}
+# Sales tax as a fraction of the subtotal (0.08 = 8 %), applied to goods, not shipping.
+TAX_RATE = env.str("TAX_RATE", default="0")
+# Idempotency-Key records are kept at least this long (API.md: 24 h).
+IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
+# The payment gateway: "test" is built in (tokens tok_visa, tok_chargeDeclined, tok_async).
+PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="test")
+# Shared secret signing the test gateway's webhooks (timestamped HMAC-SHA256, like Stripe's).
+PAYMENTS_TEST_WEBHOOK_SECRET = env.str("PAYMENTS_TEST_WEBHOOK_SECRET", default="") or (
+    "whsec_" + hashlib.sha256(f"test-gateway-webhooks:{SECRET_KEY}".encode()).hexdigest()[:40]
+)
+# Signed webhook timestamps older (or newer) than this are refused.
+PAYMENTS_WEBHOOK_TOLERANCE_SECONDS = env.int("PAYMENTS_WEBHOOK_TOLERANCE_SECONDS", default=300)
+# The test gateway settles tok_async payments this many seconds later, through its own webhook.
+PAYMENTS_TEST_WEBHOOK_DELAY_SECONDS = env.int("PAYMENTS_TEST_WEBHOOK_DELAY_SECONDS", default=3)
+# Where the test gateway delivers that webhook over HTTP (the store's own address); empty: in-process.
+PAYMENTS_TEST_WEBHOOK_BASE_URL = env.str("PAYMENTS_TEST_WEBHOOK_BASE_URL", default="")
 
 # --- E-mail -----------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -1,7 +1,9 @@
 """Anonymous catalog reads come from the shared cache; our own writes are never served stale."""
 
 from decimal import Decimal
+import io
 
+from django.test.client import RequestFactory
 import pytest
 
 from catalog import services as catalog_services
@@ -70,3 +72,109 @@ def test_cache_can_be_turned_off(client, product, settings):
     settings.PUBLIC_CACHE_SECONDS = 0
     client.get("/api/v1/products")
     assert not client.get("/api/v1/products").has_header("X-Cache")
+
+
+def test_a_session_cookie_bypasses_the_cache_but_other_cookies_do_not(client, product):
+    client.get("/api/v1/products")
+    client.cookies["csrftoken"] = "x" * 32
+    assert client.get("/api/v1/products")["X-Cache"] == "hit"
+    client.cookies["sessionid"] = "whatever"
+    assert not client.get("/api/v1/products").has_header("X-Cache")
+
+
+def test_stored_answers_carry_the_security_headers(client, product):
+    client.get("/api/v1/products")
+    hit = client.get("/api/v1/products")
+    assert hit["X-Cache"] == "hit"
+    assert hit["X-Content-Type-Options"] == "nosniff"
+    assert "Cookie" in hit["Vary"]
+
+
+# --- The WSGI fast path (shop/wsgi.py): hits answered before Django runs -------------------------
+
+
+class Spy:
+    """Stands in for Django behind the fast path, counting what reaches it."""
+
+    def __init__(self, application):
+        self.application = application
+        self.calls = 0
+
+    def __call__(self, environ, start_response):
+        self.calls += 1
+        return self.application(environ, start_response)
+
+
+def wsgi_get(app, path, method="GET", **headers):
+    path, _, query = path.partition("?")
+    environ = RequestFactory()._base_environ(PATH_INFO=path, QUERY_STRING=query, REQUEST_METHOD=method, **headers)
+    environ["wsgi.input"] = io.BytesIO()
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"] = int(status.split()[0])
+        answer["headers"] = dict(headers)
+
+    answer["body"] = b"".join(app(environ, start_response))
+    return answer
+
+
+@pytest.fixture
+def fast_path():
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    from shop.public_cache import FastPath
+
+    # As Django's test client does: the test's transaction must outlive each request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    spy = Spy(WSGIHandler())
+    yield FastPath(spy), spy
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_fast_path_serves_a_stored_answer_without_django(fast_path, product):
+    app, django = fast_path
+    first = wsgi_get(app, "/api/v1/products?limit=5")
+    assert first["headers"]["X-Cache"] == "miss"
+    second = wsgi_get(app, "/api/v1/products?limit=5")
+    assert django.calls == 1
+    assert second["status"] == 200
+    assert second["headers"]["X-Cache"] == "hit"
+    assert second["body"] == first["body"]
+    assert second["headers"]["Content-Length"] == str(len(first["body"]))
+    for name in ("Content-Type", "Cache-Control", "ETag", "X-Content-Type-Options", "Vary"):
+        assert second["headers"][name] == first["headers"][name]
+
+
+def test_fast_path_answers_304_and_head(fast_path, product):
+    app, django = fast_path
+    etag = wsgi_get(app, "/api/v1/products")["headers"]["ETag"]
+    not_modified = wsgi_get(app, "/api/v1/products", HTTP_IF_NONE_MATCH=etag)
+    assert (not_modified["status"], not_modified["body"]) == (304, b"")
+    assert not_modified["headers"]["ETag"] == etag
+    head = wsgi_get(app, "/api/v1/products", method="HEAD")
+    assert (head["status"], head["body"]) == (200, b"")
+    assert django.calls == 1
+
+
+def test_fast_path_never_serves_an_answer_a_write_made_stale(fast_path, product):
+    app, django = fast_path
+    wsgi_get(app, f"/api/v1/products/{product.pk}")
+    catalog_services.update_product(product_id=product.pk, actor=product.seller.user, price=Decimal("99.00"))
+    answer = wsgi_get(app, f"/api/v1/products/{product.pk}")
+    assert django.calls == 2
+    assert b'"price":"99.00"' in answer["body"].replace(b" ", b"")
+
+
+def test_fast_path_passes_signed_in_and_other_hosts_to_django(fast_path, product):
+    app, django = fast_path
+    wsgi_get(app, "/api/v1/products")
+    wsgi_get(app, "/api/v1/products", HTTP_COOKIE="sessionid=abc")
+    wsgi_get(app, "/api/v1/products", HTTP_AUTHORIZATION="Bearer x")
+    evil = wsgi_get(app, "/api/v1/products", HTTP_HOST="evil.example")
+    assert evil["status"] == 400
+    assert django.calls == 4
