@@ -6,6 +6,7 @@
 # go to the terminal and to var/bench/latest.txt; raw wrk output and gunicorn's logs stay in var/bench/.
 # Knobs (environment): BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PRODUCTS, BENCH_WORKLOADS,
 # BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_SINGLE_DURATION, BENCH_WRK_THREADS, BENCH_WORKERS, BENCH_THREADS,
+# BENCH_FLOW_CONNECTIONS,
 # BENCH_PORT, BENCH_NGINX_PORT. See docs/PERFORMANCE.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ BENCH_WARMUP=${BENCH_WARMUP:-3}             # seconds of warm-up per request typ
 BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-16}  # concurrent connections wrk keeps open
 BENCH_SINGLE_DURATION=${BENCH_SINGLE_DURATION:-6}  # seconds per request type at one connection
 BENCH_WRK_THREADS=${BENCH_WRK_THREADS:-2}
+BENCH_FLOW_CONNECTIONS=${BENCH_FLOW_CONNECTIONS:-4}  # buyers going through the purchase flow at once
 # gunicorn: 2 cores shared with PostgreSQL, Redis and wrk itself. Requests are CPU-bound Python with
 # short database waits: one process per core plus one or two to fill those waits (see PERFORMANCE.md).
 BENCH_WORKERS=${BENCH_WORKERS:-4}
@@ -103,6 +105,7 @@ fi
 $PY manage.py collectstatic --noinput -v0
 $PY -c "import redis, os; redis.Redis.from_url(os.environ['REDIS_URL']).flushdb()"
 $PY bench/workloads.py paths "$OUT/paths"
+$PY bench/workloads.py buyers "$OUT/paths"
 
 # --- The app under gunicorn --------------------------------------------------------------------------
 : >"$OUT/access.log"
@@ -183,6 +186,17 @@ for name in $BENCH_WORKLOADS; do
     "http://127.0.0.1:$BENCH_PORT" "$BENCH_SINGLE_DURATION" >"$OUT/wrk-$name-single.log"
   grep '^RESULT ' "$OUT/wrk-$name-single.log" >>"$OUT/wrk.txt"
 done
+
+# --- The buyer flow: add to cart, view the cart, check out, pay (signed in with Bearer tokens) ---------
+echo "bench: buyer flow ..." >&2
+BENCH_NAME=flow BENCH_BUYERS="$OUT/paths/flow-buyers.txt" BENCH_PRODUCTS="$OUT/paths/flow-products.txt" \
+  BENCH_FLOW_CONNECTIONS=$BENCH_FLOW_CONNECTIONS timeout $((BENCH_DURATION + 30)) \
+  wrk -t"$BENCH_FLOW_CONNECTIONS" -c"$BENCH_FLOW_CONNECTIONS" -d"${BENCH_DURATION}s" --timeout 10s \
+  -s bench/wrk/flow.lua "http://127.0.0.1:$BENCH_PORT" >"$OUT/wrk-flow.log" &
+pids+=($!)
+wait "${pids[-1]}" || true
+unset 'pids[-1]'
+grep '^RESULT ' "$OUT/wrk-flow.log" >>"$OUT/wrk.txt" || say "buyer flow: no result, see $OUT/wrk-flow.log"
 
 # --- The yardstick: nginx serving the product list's bytes as a static file ---------------------------
 mkdir -p "$scratch/www" "$scratch/tmp"

@@ -6,6 +6,7 @@ to paths.
 
     python bench/workloads.py createdb URL      create the benchmark database if it is missing
     python bench/workloads.py paths DIR         write DIR/<workload>.txt (Django settings from the env)
+    python bench/workloads.py buyers DIR        the buyer flow's shoppers (tokens) and stocked products
     python bench/workloads.py warm FILE URL     request each path in FILE once (the cache's steady state)
     python bench/workloads.py report DIR        print the figures tables from DIR's results
 """
@@ -165,6 +166,57 @@ def warm(paths_file: Path, base_url: str) -> None:
     print(f"warmed {len(paths)} paths in {time.perf_counter() - started:.1f} s ({bad} not 200)", file=sys.stderr)
 
 
+FLOW_BUYERS = 400
+FLOW_PRODUCTS = 200
+FLOW_STEPS = {
+    "flow_add": "Add to cart (API)",
+    "flow_cart": "View cart (API)",
+    "flow_checkout": "Check out (API)",
+    "flow_pay": "Pay, test gateway (API)",
+}
+
+
+def prepare_buyers(folder: Path) -> None:
+    """The buyer flow's cast: FLOW_BUYERS shoppers with an address and an access token, and
+    FLOW_PRODUCTS single-variant products with plenty of stock (reruns reuse them)."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from accounts import selectors as account_selectors
+    from accounts import services as account_services
+    from inventory import services as inventory_services
+
+    lines = []
+    for n in range(FLOW_BUYERS):
+        email = f"bench-buyer-{n:04d}@example.com"
+        user = account_selectors.user_by_email(email=email) or account_services.register_user(
+            email=email, password=f"bench-{n}-not-a-secret-{n * 7919}", name=f"Bench Buyer {n}"
+        )
+        address = account_selectors.addresses_for(user=user).first() or account_services.add_address(
+            user=user,
+            name=f"Bench Buyer {n}",
+            line1=f"{n} Load Street",
+            city="Benchton",
+            postal_code="10001",
+            country="US",
+            is_default=True,
+        )
+        lines.append(f"{AccessToken.for_user(user)} {address.pk}")
+    (folder / "flow-buyers.txt").write_text("\n".join(lines) + "\n")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT p.id, min(v.id) FROM catalog_product p JOIN catalog_variant v ON v.product_id = p.id
+               WHERE p.status = 'active' GROUP BY p.id HAVING count(*) = 1 ORDER BY md5(p.id::text) LIMIT %s""",
+            [FLOW_PRODUCTS],
+        )
+        chosen = cursor.fetchall()
+    inventory_services.set_on_hand_many(quantities={variant_id: 1_000_000 for _, variant_id in chosen})
+    (folder / "flow-products.txt").write_text("\n".join(str(pk) for pk, _ in chosen) + "\n")
+
+
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -191,6 +243,7 @@ def report(folder: Path, connections: str) -> None:
                 "rps": int(requests) / float(seconds),
                 "p": [int(p50) / 1000, int(p95) / 1000, int(p99) / 1000],
                 "bad": int(bad_status) + int(errors),
+                "seconds": float(seconds),
             }
     head = f"{'request type':<30} {'req/s':>8}  {'client p50/p95/p99 ms':>22}  {'server p50/p95/p99 ms':>22}  status"
     rows = []
@@ -214,6 +267,24 @@ def report(folder: Path, connections: str) -> None:
                 codes += f" (wrk: {r['bad']} errors)"
             title = WORKLOADS[name].title if name in WORKLOADS else YARDSTICKS[name]
             rows.append(f"{title:<30} {r['rps']:>8.0f}  {client:>22}  {served:>22}  {codes}")
+    if "flow" in results:
+        r = results["flow"]
+        seconds = r["seconds"]
+        rows += [
+            "",
+            f"Buyer flow, {os.environ.get('BENCH_FLOW_CONNECTIONS', '4')} buyers at once (add to cart, "
+            "view cart, check out, pay with tok_visa; Bearer tokens, every answer computed)",
+            head,
+            "-" * len(head),
+        ]
+        for tag, title in FLOW_STEPS.items():
+            times = server.get(tag, [])
+            if not times:
+                continue
+            served = "/".join(f"{_percentile(times, p):.1f}" for p in (50, 95, 99))
+            codes = ", ".join(f"{code}: {n}" for code, n in sorted(statuses.get(tag, {}).items()))
+            rows.append(f"{title:<30} {len(times) / seconds:>8.0f}  {'-':>22}  {served:>22}  {codes}")
+        rows.append(f"{'Whole flows (orders paid)':<30} {len(server.get('flow_pay', [])) / seconds:>8.1f}")
     if "nginx" in results and "list" in results:
         ratio = results["list"]["rps"] / results["nginx"]["rps"]
         rows += ["", f"Product list rate as a share of nginx serving a file of the same size: {ratio:.1%}"]
@@ -228,6 +299,10 @@ if __name__ == "__main__":
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
         write_paths(Path(argument))
+    elif command == "buyers":
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+        prepare_buyers(Path(argument))
     elif command == "warm":
         warm(Path(argument), sys.argv[3])
     elif command == "report":

@@ -435,6 +435,12 @@ def update_product(
                 setattr(product, attr, value)
             _refresh_price(product)
             product.save()
+            thresholds_changed = "low_stock_threshold" in changes or any(
+                item.low_stock_threshold is not UNSET for item in items
+            )
+            if thresholds_changed:
+                # A new threshold may open or clear a low-stock alert without any stock moving.
+                inventory_services.review_low_stock(variant_ids=[variant.pk for variant in current])
     except IntegrityError as exc:
         _check_skus_free(new_skus)
         if "options" in str(exc):
@@ -491,6 +497,8 @@ def update_variant(
             variant.save(update_fields=fields)
         if quantity is not UNSET:
             inventory_services.set_on_hand(variant_id=variant.pk, quantity=quantity, actor=actor)
+        if low_stock_threshold is not UNSET:
+            inventory_services.review_low_stock(variant_ids=[variant.pk])
         if price is not UNSET:
             _refresh_price(product)
             product.save(update_fields=["price", "updated_at"])

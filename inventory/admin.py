@@ -1,5 +1,5 @@
 """Staff admin for stock: levels are changed only through inventory.services (a ledger row each time);
-the ledger itself is read-only."""
+the ledger, holds and low-stock alerts are read-only."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from inventory import services
-from inventory.models import StockLevel, StockMovement
+from inventory.models import Hold, LowStockAlert, StockLevel, StockMovement
 from shop.api.errors import DomainError
 
 
@@ -82,3 +82,32 @@ class StockMovementAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by inventory.services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Hold)
+class HoldAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "variant", "quantity", "status", "created_at", "closed_at"]
+    list_filter = ["status", "created_at"]
+    list_select_related = ["variant"]
+    search_fields = ["reference", "variant__sku"]
+
+
+@admin.register(LowStockAlert)
+class LowStockAlertAdmin(ReadOnlyAdmin):
+    list_display = ["variant", "seller", "available", "threshold", "created_at", "cleared_at", "notified_at"]
+    list_filter = [("cleared_at", admin.EmptyFieldListFilter), "created_at"]
+    list_select_related = ["variant", "seller"]
+    search_fields = ["variant__sku", "seller__store_name"]

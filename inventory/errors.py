@@ -1,6 +1,6 @@
 """Errors raised by the inventory services."""
 
-from shop.api.errors import DomainError, FieldConflict
+from shop.api.errors import DomainError, FieldConflict, PermissionDenied
 
 
 class InvalidQuantity(FieldConflict):
@@ -16,3 +16,36 @@ class StockBelowHeld(DomainError):
 
     def __init__(self, message: str | None = None, *, variant_id: int, held: int) -> None:
         super().__init__(message, variant_id=variant_id, held=held)
+
+
+class OutOfStock(DomainError):
+    """Some lines ask for more than is available; ``lines`` names every one of them."""
+
+    code = "out_of_stock"
+    default_message = "Not enough stock for some items."
+
+    def __init__(self, message: str | None = None, *, lines: list[dict]) -> None:
+        if message is None:
+            message = "Not enough stock for 1 item." if len(lines) == 1 else f"Not enough stock for {len(lines)} items."
+        super().__init__(message, lines=lines)
+
+    @property
+    def lines(self) -> list[dict]:
+        """``[{"variant_id", "requested", "available"}]``, by variant id."""
+        return self.extra["lines"]
+
+
+class HoldExists(DomainError):
+    """A reference (order) already holds stock of this variant: holds are taken once per order."""
+
+    code = "hold_exists"
+    default_message = "Stock for this order is already held."
+
+    def __init__(self, message: str | None = None, *, reference: str, variant_ids: list[int]) -> None:
+        super().__init__(message, reference=reference, variant_ids=variant_ids)
+
+
+class NotASeller(PermissionDenied):
+    """Low-stock alerts belong to sellers; a buyer has none to see."""
+
+    default_message = "Only sellers have low-stock alerts."

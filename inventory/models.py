@@ -1,7 +1,7 @@
-"""Stock per variant and the ledger of every change to it.
+"""Stock per variant, the ledger of every change to it, holds for unpaid orders and low-stock alerts.
 
-available = on_hand - held. Holds (taken at checkout) arrive with the purchase flow; the columns and
-constraints are here from the start so that no code path can ever oversell.
+available = on_hand - held, where held is the sum of the variant's active holds. CHECK constraints
+keep on_hand >= held >= 0, so that no code path can ever oversell.
 """
 
 from django.conf import settings
@@ -61,3 +61,62 @@ class StockMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.variant_id} {self.reason} {self.on_hand_delta:+d}"
+
+
+class Hold(models.Model):
+    """Units of a variant set aside for one order (``reference``) until it is paid or released.
+
+    While active, its quantity is part of its stock level's ``held``; a hold closes exactly once.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        RELEASED = "released", "Released"
+        SOLD = "sold", "Sold"
+
+    reference = models.CharField(max_length=64, help_text="The order id.")
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="holds")
+    quantity = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["reference", "variant_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["reference", "variant"], name="inventory_hold_one_per_variant"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="inventory_hold_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(status="active", closed_at__isnull=True)
+                | (~Q(status="active") & Q(closed_at__isnull=False)),
+                name="inventory_hold_closed_when_not_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.quantity} x {self.variant_id} ({self.status})"
+
+
+class LowStockAlert(models.Model):
+    """A variant's available stock fell to or below its threshold; open until stock rises above it again."""
+
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.CASCADE, related_name="low_stock_alerts")
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.CASCADE, related_name="low_stock_alerts")
+    threshold = models.IntegerField(help_text="The threshold in force when the alert was raised.")
+    available = models.IntegerField(help_text="Units available when the alert was raised.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True, help_text="When the seller was e-mailed.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["variant"], condition=Q(cleared_at__isnull=True), name="inventory_alert_one_open_per_variant"
+            ),
+        ]
+        indexes = [models.Index(fields=["seller", "-created_at"], name="inventory_alert_seller")]
+
+    def __str__(self) -> str:
+        state = "cleared" if self.cleared_at else "open"
+        return f"{self.variant_id}: {self.available} ≤ {self.threshold} ({state})"

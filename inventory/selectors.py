@@ -1,4 +1,5 @@
-"""Read functions of the inventory app: what is available, for pages, the API and other apps."""
+"""Read functions of the inventory app: what is available, holds and low-stock alerts, for pages, the API
+and other apps."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterable
 from django.db.models import Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from inventory.models import StockLevel, StockMovement
+from inventory.models import Hold, LowStockAlert, StockLevel, StockMovement
 
 
 def available_by_variant(*, variant_ids: Iterable[int]) -> dict[int, int]:
@@ -39,3 +40,16 @@ def variant_available(variant_ref: str = "pk"):
 def ledger_for(*, variant_id: int) -> QuerySet[StockMovement]:
     """Every stock movement of a variant, newest first."""
     return StockMovement.objects.filter(variant_id=variant_id).select_related("actor").order_by("-created_at", "-id")
+
+
+def holds_for(*, reference: str) -> dict[int, Hold]:
+    """Every hold (active or closed) of an order, by variant id."""
+    return {hold.variant_id: hold for hold in Hold.objects.filter(reference=reference)}
+
+
+def alerts_for_seller(*, seller_id: int, open_only: bool = False) -> QuerySet[LowStockAlert]:
+    """A seller's low-stock alerts, newest first, with their variants and products (for rendering)."""
+    alerts = LowStockAlert.objects.filter(seller_id=seller_id)
+    if open_only:
+        alerts = alerts.filter(cleared_at__isnull=True)
+    return alerts.select_related("variant__product").order_by("-created_at", "-id")

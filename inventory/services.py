@@ -1,20 +1,37 @@
-"""Write use cases of the inventory app: stock on hand per variant, and its ledger.
+"""Write use cases of the inventory app: stock on hand per variant, holds for unpaid orders, the
+ledger, and low-stock alerts.
 
 Every change of a level writes one StockMovement (who, why, by how much, the level after) in the same
-transaction. Functions here open plain (non-durable) transactions so the catalog's use cases can
-call them inside their own.
+transaction. Functions here open plain (non-durable) transactions so the catalog's and the orders'
+use cases can call them inside their own. Every writer locks the stock rows it changes first, in
+variant order (locks.py); a hold changes state only under its variant's stock lock.
+
+After a change that moves ``available`` the variant's low-stock alert is opened (available at or
+below its threshold: the variant's own, else its product's, else its seller's) or cleared (above it);
+the seller is e-mailed once per alert, after commit. A new variant's initial stock opens none.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+import functools
 
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+import structlog
 
-from inventory.errors import InvalidQuantity, StockBelowHeld
+from inventory.errors import HoldExists, InvalidQuantity, OutOfStock, StockBelowHeld
 from inventory.locks import lock_stock_levels
-from inventory.models import StockLevel, StockMovement
+from inventory.models import Hold, LowStockAlert, StockLevel, StockMovement
 from shop.public_cache import bumps
+
+logger = structlog.get_logger(__name__)
 
 Reason = StockMovement.Reason
 
@@ -36,7 +53,11 @@ def set_on_hand(
         raise InvalidQuantity()
     with transaction.atomic():
         level = lock_stock_levels(variant_ids=[variant_id])[variant_id]
-        return _write_on_hand(level=level, quantity=quantity, actor=actor, reason=reason, reference=reference)
+        before = level.on_hand
+        _write_on_hand(level=level, quantity=quantity, actor=actor, reason=reason, reference=reference)
+        if level.on_hand != before:
+            _review_low_stock(levels=[level])
+        return level
 
 
 @bumps("stock")
@@ -52,12 +73,11 @@ def set_on_hand_many(
         raise InvalidQuantity()
     with transaction.atomic():
         levels = lock_stock_levels(variant_ids=quantities)
-        return {
-            variant_id: _write_on_hand(
-                level=levels[variant_id], quantity=quantity, actor=actor, reason=reason, reference=reference
-            )
-            for variant_id, quantity in sorted(quantities.items())
-        }
+        before = {variant_id: level.on_hand for variant_id, level in levels.items()}
+        for variant_id, quantity in sorted(quantities.items()):
+            _write_on_hand(level=levels[variant_id], quantity=quantity, actor=actor, reason=reason, reference=reference)
+        _review_low_stock(levels=[level for variant_id, level in levels.items() if level.on_hand != before[variant_id]])
+        return {variant_id: levels[variant_id] for variant_id in sorted(quantities)}
 
 
 @bumps("stock")
@@ -116,3 +136,253 @@ def _write_on_hand(*, level: StockLevel, quantity: int, actor, reason: str, refe
         reference=reference,
     )
     return level
+
+
+# --- Holds ---------------------------------------------------------------------------------------
+
+
+@bumps("stock")
+def hold_stock(*, reference: str, quantities: Mapping[int, int], actor=None) -> None:
+    """Hold ``quantities`` (variant id -> units) for the order ``reference``: every line, or none.
+
+    Raises OutOfStock naming every line that asks for more than is available, InvalidQuantity for a
+    line of less than one unit, and HoldExists when the reference already holds one of the variants.
+    """
+    if any(quantity < 1 for quantity in quantities.values()):
+        raise InvalidQuantity("Quantity must be at least 1.")
+    if not quantities:
+        return
+    with transaction.atomic():
+        levels = lock_stock_levels(variant_ids=quantities)
+        short = [
+            {"variant_id": variant_id, "requested": quantity, "available": max(levels[variant_id].available, 0)}
+            for variant_id, quantity in sorted(quantities.items())
+            if levels[variant_id].available < quantity
+        ]
+        if short:
+            raise OutOfStock(lines=short)
+        taken = sorted(
+            Hold.objects.filter(reference=reference, variant_id__in=levels).values_list("variant_id", flat=True)
+        )
+        if taken:
+            raise HoldExists(reference=reference, variant_ids=taken)
+        _write_holds(levels=levels, quantities=quantities, reference=reference, actor=actor)
+        _review_low_stock(levels=levels.values())
+
+
+@bumps("stock")
+def release_holds(*, reference: str, variant_ids: Iterable[int] | None = None, actor=None) -> dict[int, int]:
+    """Release the order's still-active holds (all, or those of ``variant_ids``): the units become
+    available again. Returns the units released per variant; a second call releases nothing."""
+    return _close_holds(reference=reference, variant_ids=variant_ids, actor=actor, status=Hold.Status.RELEASED)
+
+
+@bumps("stock")
+def sell_held(*, reference: str, variant_ids: Iterable[int] | None = None, actor=None) -> dict[int, int]:
+    """Turn the order's still-active holds (all, or those of ``variant_ids``) into sales: on hand and
+    held both go down. Returns the units sold per variant; a second call sells nothing and returns {}."""
+    return _close_holds(reference=reference, variant_ids=variant_ids, actor=actor, status=Hold.Status.SOLD)
+
+
+@bumps("stock")
+def return_to_stock(*, variant_id: int, quantity: int, reference: str, actor=None) -> None:
+    """Put ``quantity`` sold units back on hand (a cancellation after payment, a return); raises
+    InvalidQuantity for less than one unit."""
+    if quantity < 1:
+        raise InvalidQuantity("Quantity must be at least 1.")
+    with transaction.atomic():
+        level = lock_stock_levels(variant_ids=[variant_id])[variant_id]
+        _shift_levels(levels={variant_id: level}, shifts={variant_id: (quantity, 0)})
+        StockMovement.objects.create(
+            variant_id=variant_id,
+            reason=Reason.RETURN,
+            on_hand_delta=quantity,
+            on_hand_after=level.on_hand,
+            held_after=level.held,
+            actor=actor,
+            reference=reference,
+        )
+        _review_low_stock(levels=[level])
+
+
+def _write_holds(*, levels: Mapping[int, StockLevel], quantities: Mapping[int, int], reference: str, actor) -> None:
+    """The writing core of ``hold_stock``: the caller holds the row locks on ``levels`` and has checked
+    that each has ``quantities`` available. Three statements whatever the number of lines."""
+    _shift_levels(levels=levels, shifts={variant_id: (0, quantity) for variant_id, quantity in quantities.items()})
+    Hold.objects.bulk_create(
+        [
+            Hold(reference=reference, variant_id=variant_id, quantity=quantity)
+            for variant_id, quantity in sorted(quantities.items())
+        ]
+    )
+    StockMovement.objects.bulk_create(
+        [
+            StockMovement(
+                variant_id=variant_id,
+                reason=Reason.HOLD,
+                held_delta=quantity,
+                on_hand_after=levels[variant_id].on_hand,
+                held_after=levels[variant_id].held,
+                actor=actor,
+                reference=reference,
+            )
+            for variant_id, quantity in sorted(quantities.items())
+        ]
+    )
+
+
+def _shift_levels(*, levels: Mapping[int, StockLevel], shifts: Mapping[int, tuple[int, int]]) -> None:
+    """Add (on hand, held) deltas per variant in one UPDATE and mirror them on ``levels``.
+
+    The caller holds the row locks. The UPDATE adds to the stored values rather than writing the ones
+    computed here, so that if a caller ever forgot the lock the CHECK constraints would refuse an
+    oversell instead of a stale write silently losing one.
+    """
+    now = timezone.now()
+    StockLevel.objects.bulk_update(
+        [
+            StockLevel(variant_id=variant_id, on_hand=F("on_hand") + on_hand, held=F("held") + held, updated_at=now)
+            for variant_id, (on_hand, held) in sorted(shifts.items())
+        ],
+        ["on_hand", "held", "updated_at"],
+    )
+    for variant_id, (on_hand, held) in shifts.items():
+        level = levels[variant_id]
+        level.on_hand += on_hand
+        level.held += held
+        level.updated_at = now
+
+
+def _close_holds(*, reference: str, variant_ids: Iterable[int] | None, actor, status: str) -> dict[int, int]:
+    """Release or sell the active holds of ``reference``, each exactly once.
+
+    The holds are read, their stock rows locked (variant order), then the holds read again under those
+    locks: a concurrent close of the same holds has then either committed (they are no longer active)
+    or waits for this one.
+    """
+    active = Hold.objects.filter(reference=reference, status=Hold.Status.ACTIVE)
+    if variant_ids is not None:
+        active = active.filter(variant_id__in=list(variant_ids))
+    with transaction.atomic():
+        candidates = list(active.values_list("variant_id", flat=True))
+        if not candidates:
+            return {}
+        levels = lock_stock_levels(variant_ids=candidates)
+        holds = list(active.filter(variant_id__in=candidates).select_for_update().order_by("variant_id"))
+        if not holds:
+            return {}
+        now = timezone.now()
+        sold = status == Hold.Status.SOLD
+        Hold.objects.filter(pk__in=[hold.pk for hold in holds]).update(status=status, closed_at=now)
+        closed = {hold.variant_id: hold.quantity for hold in holds}
+        _shift_levels(
+            levels=levels, shifts={variant_id: (-units if sold else 0, -units) for variant_id, units in closed.items()}
+        )
+        changed = [levels[variant_id] for variant_id in closed]
+        StockMovement.objects.bulk_create(
+            [
+                StockMovement(
+                    variant_id=level.variant_id,
+                    reason=Reason.SALE if sold else Reason.RELEASE,
+                    on_hand_delta=-closed[level.variant_id] if sold else 0,
+                    held_delta=-closed[level.variant_id],
+                    on_hand_after=level.on_hand,
+                    held_after=level.held,
+                    actor=actor,
+                    reference=reference,
+                )
+                for level in changed
+            ]
+        )
+        if not sold:  # a sale leaves available as it was
+            _review_low_stock(levels=changed)
+    return closed
+
+
+# --- Low-stock alerts ----------------------------------------------------------------------------
+
+
+def review_low_stock(*, variant_ids: Iterable[int]) -> None:
+    """Open or clear the variants' low-stock alerts for their current stock, e.g. after a seller
+    changed a threshold (stock changes made here do this themselves)."""
+    with transaction.atomic():
+        _review_low_stock(levels=lock_stock_levels(variant_ids=variant_ids).values())
+
+
+def _review_low_stock(*, levels: Iterable[StockLevel]) -> None:
+    """Open an alert for each variant now at or below its threshold that has none open, and clear the
+    open alert of each variant now above it.
+
+    The caller holds the row locks on ``levels`` (so two writers never both open an alert for one
+    variant; the partial unique constraint would refuse the second anyway). One query to read, at most
+    one to open and one to clear, whatever the number of variants.
+    """
+    available = {level.variant_id: level.available for level in levels}
+    if not available:
+        return
+    rows = (
+        StockLevel.objects.filter(variant_id__in=available)
+        .annotate(
+            threshold=Coalesce(
+                "variant__low_stock_threshold",
+                "variant__product__low_stock_threshold",
+                "variant__product__seller__low_stock_threshold",
+            ),
+            owner_id=F("variant__product__seller_id"),
+            alerted=Exists(LowStockAlert.objects.filter(variant_id=OuterRef("variant_id"), cleared_at__isnull=True)),
+        )
+        .values_list("variant_id", "threshold", "owner_id", "alerted")
+    )
+    opening, clearing = [], []
+    for variant_id, threshold, seller_id, alerted in rows:
+        units = available[variant_id]
+        if units <= threshold and not alerted:
+            opening.append(
+                LowStockAlert(seller_id=seller_id, variant_id=variant_id, threshold=threshold, available=max(units, 0))
+            )
+        elif units > threshold and alerted:
+            clearing.append(variant_id)
+    if clearing:
+        LowStockAlert.objects.filter(variant_id__in=clearing, cleared_at__isnull=True).update(cleared_at=timezone.now())
+    for alert in LowStockAlert.objects.bulk_create(opening):
+        transaction.on_commit(functools.partial(_email_alert_later, alert_id=alert.pk), robust=True)
+
+
+def _email_alert_later(*, alert_id: int) -> None:
+    from inventory import tasks  # the tasks module calls back into this one
+
+    tasks.send_low_stock_email.delay(alert_id=alert_id)
+
+
+def send_low_stock_email(*, alert_id: int) -> bool:
+    """E-mail the seller about a low-stock alert, once: a second call (a retried task) sends nothing.
+
+    Returns whether this call sent it. A failed send is given back, so a retry sends it.
+    """
+    claimed = LowStockAlert.objects.filter(pk=alert_id, notified_at__isnull=True).update(notified_at=timezone.now())
+    if not claimed:
+        return False
+    alert = LowStockAlert.objects.select_related("seller", "variant__product").get(pk=alert_id)
+    context = {
+        "store_name": settings.STORE_NAME,
+        "seller": alert.seller,
+        "product_name": alert.variant.product.name,
+        "sku": alert.variant.sku,
+        "options": dict(sorted(alert.variant.options.items())),
+        "available": alert.available,
+        "threshold": alert.threshold,
+        "alerts_path": reverse("inventory:seller-alerts"),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"Low stock: {context['product_name']} ({context['sku']}), {alert.available} left",
+        body=render_to_string("inventory/email/low_stock.txt", context),
+        to=[alert.seller.contact_email],
+    )
+    message.attach_alternative(render_to_string("inventory/email/low_stock.html", context), "text/html")
+    try:
+        message.send()
+    except Exception:
+        LowStockAlert.objects.filter(pk=alert_id).update(notified_at=None)
+        raise
+    logger.info("inventory.low_stock_email_sent", alert_id=alert_id, seller_id=alert.seller_id)
+    return True

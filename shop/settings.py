@@ -240,6 +240,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     # Expired holds are swept at least once a minute (paying an expired order is refused anyway).
     "expire-unpaid-orders": {"task": "orders.tasks.expire_overdue_orders", "schedule": 30.0},
+    # Idempotency-Key records older than IDEMPOTENCY_KEY_HOURS.
+    "purge-idempotency-records": {"task": "orders.tasks.purge_idempotency_records", "schedule": 3600.0},
 }
 
 # --- Purchase flow -----------------------------------------------------------------------------

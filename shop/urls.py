@@ -7,7 +7,11 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from accounts import urls as accounts_urls
+from cart import urls as cart_urls
 from catalog import urls as catalog_urls
+from inventory import urls as inventory_urls
+from orders import urls as orders_urls
+from payments import urls as payments_urls
 from sellers import urls as sellers_urls
 from shop import views
 
@@ -15,12 +19,20 @@ api_v1 = [
     path("", include((accounts_urls.api_urlpatterns, "accounts"))),
     path("", include((sellers_urls.api_urlpatterns, "sellers"))),
     path("", include((catalog_urls.api_urlpatterns, "catalog"))),
+    path("", include((inventory_urls.api_urlpatterns, "inventory"))),
+    path("", include((cart_urls.api_urlpatterns, "cart"))),
+    path("", include((orders_urls.api_urlpatterns, "orders"))),
+    path("", include((payments_urls.api_urlpatterns, "payments"))),
 ]
 
 urlpatterns = [
     path("", include(catalog_urls)),
     path("", include(accounts_urls)),
     path("", include(sellers_urls)),
+    path("", include(inventory_urls)),
+    path("", include(cart_urls)),
+    path("", include(orders_urls)),
+    path("", include(payments_urls)),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -1,6 +1,7 @@
 // The product page: a gallery that swaps pictures in place, and a variant picker that shows which
-// size/colour combinations exist and are in stock. Without JavaScript the page shows thumbnail links
-// (?image=N) and a plain table of variants with their availability.
+// size/colour combinations exist and are in stock and tells the add-to-cart form which variant to add.
+// Without JavaScript the page shows thumbnail links (?image=N), a plain table of variants with their
+// availability, and the form's own option list.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -51,6 +52,20 @@
   controls.hidden = false;
   list.hidden = true;
   if (skuLine) skuLine.hidden = false;
+
+  // The add-to-cart form: its option <select> (what browsers without JavaScript use) follows the picker.
+  var cartForm = document.querySelector("[data-add-to-cart]");
+  var skuField = cartForm && cartForm.querySelector("[data-sku-field]");
+  var skuSelect = cartForm && cartForm.querySelector("select[data-sku-select]");
+  var addButton = cartForm && cartForm.querySelector("[data-add-button]");
+  if (skuField) skuField.hidden = true;
+  function syncCart(variant) {
+    if (!addButton) return;
+    var buyable = !!variant && variant.available > 0;
+    if (skuSelect && variant) skuSelect.value = variant.sku;
+    addButton.disabled = !buyable;
+    addButton.textContent = buyable ? "Add to cart" : variant ? "Sold out" : "Choose an option";
+  }
 
   function chosen() {
     var picked = {};
@@ -115,8 +130,10 @@
       availability.textContent = missing.length ? "Choose a " + missing.join(" and ") : "This combination is not available";
       availability.classList.add("is-none");
       if (skuLine) skuLine.hidden = true;
+      syncCart(null);
       return;
     }
+    syncCart(variant);
     if (priceFrom) priceFrom.hidden = true;
     if (priceNode) priceNode.textContent = symbol + variant.price;
     if (skuNode) { skuNode.textContent = variant.sku; skuLine.hidden = false; }

@@ -73,7 +73,7 @@ def test_search_open_a_result_and_pick_a_variant(page: Page, base: str):
     expect(price).to_have_text("$92.00")
     expect(page.get_by_text("SKU SUM-M-RED")).to_be_visible()
 
-    expect(page.get_by_role("button", name="Cart coming soon")).to_be_disabled()
+    expect(page.get_by_role("button", name="Add to cart")).to_be_enabled()
 
 
 def test_the_variant_picker_works_with_the_keyboard(page: Page, base: str):

@@ -1,0 +1,47 @@
+"""Staff admin for orders: read-only, since every change goes through orders.services (with its event)."""
+
+from django.contrib import admin
+
+from orders.models import Order, OrderEvent, OrderLine
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OrderLineInline(ReadOnlyInline):
+    model = OrderLine
+    fields = ["sku", "product_name", "options", "seller", "unit_price", "quantity", "line_total"]
+    readonly_fields = fields
+
+
+class OrderEventInline(ReadOnlyInline):
+    model = OrderEvent
+    fields = ["created_at", "kind", "from_status", "to_status", "actor", "data"]
+    readonly_fields = fields
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["id", "buyer", "status", "total", "currency", "placed_at", "expires_at", "paid_at"]
+    list_filter = ["status", "shipping_method"]
+    list_select_related = ["buyer"]
+    search_fields = ["id", "buyer__email", "payment_id"]
+    date_hierarchy = "placed_at"
+    inlines = [OrderLineInline, OrderEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # staff with the view permission see the order read-only
+
+    def has_delete_permission(self, request, obj=None):
+        return False

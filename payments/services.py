@@ -1,0 +1,266 @@
+"""Write use cases of the payments app: charge, refund, and apply the gateways' webhooks.
+
+Gateways are called outside any database transaction: each use case records its intent in one short
+transaction, calls the gateway, then records the answer in another (under a row lock on the payment).
+Every change of a payment writes a PaymentEvent in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+import hashlib
+
+from django.db import IntegrityError, transaction
+import structlog
+
+from payments.errors import (
+    AttemptKeyReused,
+    InvalidAmount,
+    InvalidWebhook,
+    PaymentNotCaptured,
+    PaymentNotFound,
+    RefundExceedsCaptured,
+)
+from payments.gateways import ChargeResult, RefundResult, WebhookEvent, get_gateway
+from payments.gateways.base import FAILED, SUCCEEDED
+from payments.models import Payment, PaymentEvent, Refund, WebhookReceipt
+from shop import events
+
+logger = structlog.get_logger(__name__)
+
+CENT = Decimal("0.01")
+Status = Payment.Status
+Kind = PaymentEvent.Kind
+
+
+def to_money(value) -> Decimal:
+    """An amount as the store keeps it: a Decimal with two places."""
+    return Decimal(value).quantize(CENT)
+
+
+# --- Charge -------------------------------------------------------------------------------------
+
+
+def charge(*, order_id: str, amount: Decimal, currency: str, payment_token: str, attempt_key: str) -> Payment:
+    """Charge ``amount`` for an order once per ``attempt_key``: a repeated key returns the same Payment
+    without calling the gateway again. A decline is a failed Payment, not an exception.
+
+    Must be called outside any transaction (the gateway is called between two of them). Raises
+    InvalidAmount, AttemptKeyReused (the key was used for another order or amount) and, when the
+    gateway cannot be reached, GatewayUnavailable (the payment stays pending).
+    """
+    amount = to_money(amount)
+    if amount <= 0:
+        raise InvalidAmount()
+    gateway = get_gateway()
+    with transaction.atomic(durable=True):
+        payment, created = _create_payment(
+            order_id=order_id, amount=amount, currency=currency, gateway=gateway.name, attempt_key=attempt_key
+        )
+    if not created:
+        if (payment.order_id, payment.amount, payment.currency) != (order_id, amount, currency):
+            raise AttemptKeyReused()
+        return payment
+
+    result = gateway.charge(amount=amount, currency=currency, token=payment_token, reference=payment.id)
+
+    with transaction.atomic(durable=True):
+        return _record_charge_result(payment_id=payment.id, result=result)
+
+
+def _create_payment(
+    *, order_id: str, amount: Decimal, currency: str, gateway: str, attempt_key: str
+) -> tuple[Payment, bool]:
+    """Insert the pending payment for ``attempt_key`` unless one exists; return the key's payment and
+    whether this call created it.
+
+    INSERT ... ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to commit (or roll
+    back), so exactly one caller creates the payment and every caller then reads that one.
+    """
+    candidate = Payment(order_id=order_id, amount=amount, currency=currency, gateway=gateway, attempt_key=attempt_key)
+    Payment.objects.bulk_create([candidate], ignore_conflicts=True)
+    payment = Payment.objects.get(attempt_key=attempt_key)
+    created = payment.pk == candidate.pk
+    if created:
+        PaymentEvent.objects.create(payment=payment, kind=Kind.CREATED, status=payment.status)
+    return payment, created
+
+
+def _record_charge_result(*, payment_id: str, result: ChargeResult) -> Payment:
+    """Write the gateway's answer to a charge (locks the payment row). If a webhook already settled
+    the payment (it may overtake the answer), the settled state stays."""
+    payment = _lock_payment(payment_id)
+    if payment.status != Status.PENDING or payment.gateway_reference:
+        return payment
+    payment.gateway_reference = result.gateway_reference
+    if result.status in (SUCCEEDED, FAILED):
+        payment.status = result.status
+        payment.decline_code = result.decline_code if result.status == FAILED else ""
+    payment.save(update_fields=["gateway_reference", "status", "decline_code", "updated_at"])
+    PaymentEvent.objects.create(
+        payment=payment,
+        kind=Kind.CHARGE,
+        status=payment.status,
+        data={
+            "result": result.status,
+            "gateway_reference": result.gateway_reference,
+            "decline_code": result.decline_code,
+            **result.data,
+        },
+    )
+    get_gateway(payment.gateway).charge_recorded(result=result, reference=payment.id)
+    return payment
+
+
+def _lock_payment(payment_id: str) -> Payment:
+    try:
+        return Payment.objects.select_for_update().get(pk=payment_id)
+    except Payment.DoesNotExist:
+        raise PaymentNotFound() from None
+
+
+# --- Refund -------------------------------------------------------------------------------------
+
+
+def refund(*, payment_id: str, amount: Decimal, reason: str = "") -> Refund:
+    """Refund part of a captured payment; refunds add up and never exceed what was captured.
+
+    Must be called outside any transaction. The amount is reserved under a row lock on the payment
+    before the gateway is called (so concurrent refunds cannot overshoot) and given back if the
+    gateway refuses (the Refund is then ``failed``). Raises InvalidAmount, PaymentNotFound,
+    PaymentNotCaptured and RefundExceedsCaptured.
+    """
+    amount = to_money(amount)
+    if amount <= 0:
+        raise InvalidAmount()
+    with transaction.atomic(durable=True):
+        payment = _lock_payment(payment_id)
+        if payment.status != Status.SUCCEEDED:
+            raise PaymentNotCaptured()
+        if amount > payment.refundable_amount:
+            raise RefundExceedsCaptured(
+                f"At most {payment.refundable_amount} {payment.currency} of this payment can still be refunded.",
+                refundable=str(payment.refundable_amount),
+                requested=str(amount),
+            )
+        payment.refunded_amount += amount
+        payment.save(update_fields=["refunded_amount", "updated_at"])
+        pending = Refund.objects.create(payment=payment, amount=amount, reason=reason[:200])
+        PaymentEvent.objects.create(
+            payment=payment,
+            kind=Kind.REFUND_REQUESTED,
+            status=payment.status,
+            data={"refund_id": pending.id, "amount": str(amount), "reason": pending.reason},
+        )
+
+    result = get_gateway(payment.gateway).refund(
+        gateway_reference=payment.gateway_reference, amount=amount, reference=pending.id
+    )
+
+    with transaction.atomic(durable=True):
+        return _record_refund_result(refund_id=pending.id, result=result)
+
+
+def _record_refund_result(*, refund_id: str, result: RefundResult) -> Refund:
+    """Write the gateway's answer to a refund (locks the payment row, then the refund's)."""
+    payment_id = Refund.objects.values_list("payment_id", flat=True).get(pk=refund_id)
+    payment = _lock_payment(payment_id)
+    pending = Refund.objects.select_for_update().get(pk=refund_id)
+    if pending.status != Refund.Status.PENDING:
+        return pending
+    succeeded = result.status == SUCCEEDED
+    pending.status = Refund.Status.SUCCEEDED if succeeded else Refund.Status.FAILED
+    pending.gateway_reference = result.gateway_reference
+    pending.save(update_fields=["status", "gateway_reference", "updated_at"])
+    if not succeeded:
+        payment.refunded_amount -= pending.amount  # the reservation is given back
+        payment.save(update_fields=["refunded_amount", "updated_at"])
+    PaymentEvent.objects.create(
+        payment=payment,
+        kind=Kind.REFUND_SUCCEEDED if succeeded else Kind.REFUND_FAILED,
+        status=payment.status,
+        data={"refund_id": pending.id, "amount": str(pending.amount), "gateway_reference": result.gateway_reference},
+    )
+    if succeeded:
+        events.publish(
+            "payment.refunded",
+            payment_id=payment.id,
+            order_id=payment.order_id,
+            refund_id=pending.id,
+            amount=str(pending.amount),
+        )
+    return pending
+
+
+# --- Webhooks -----------------------------------------------------------------------------------
+
+
+def handle_webhook(*, gateway: str, body: bytes, headers: Mapping[str, str]) -> None:
+    """Verify a gateway's webhook and apply its event once.
+
+    Raises UnknownGateway, and InvalidWebhook (nothing changes) for a bad or stale signature or one
+    already used. Another delivery of an event already received (a fresh signature) changes nothing.
+    A payment moving out of pending publishes "payment.succeeded" or "payment.failed", once.
+    """
+    verified = get_gateway(gateway).verify_webhook(body=body, headers=headers)
+    with transaction.atomic(durable=True):
+        duplicate = WebhookReceipt.objects.filter(gateway=gateway, event_id=verified.id).exists()
+        try:
+            with transaction.atomic():
+                WebhookReceipt.objects.create(
+                    gateway=gateway,
+                    event_id=verified.id,
+                    event_type=verified.type[:64],
+                    signature_digest=hashlib.sha256(f"{gateway}:{verified.signature}".encode()).hexdigest(),
+                    duplicate=duplicate,
+                )
+        except IntegrityError:
+            # Waited for a concurrent delivery of the same signature to commit, or it was seen before.
+            raise InvalidWebhook("This webhook signature was already used.") from None
+        if duplicate:
+            logger.info("payments.webhook_duplicate", gateway=gateway, event_id=verified.id)
+            return
+        _apply_event(gateway=gateway, event=verified)
+
+
+def _apply_event(*, gateway: str, event: WebhookEvent) -> None:
+    if event.type not in ("payment.succeeded", "payment.failed"):
+        logger.info("payments.webhook_ignored", gateway=gateway, event_id=event.id, event_type=event.type)
+        return
+    payment = (
+        Payment.objects.select_for_update().filter(gateway=gateway, gateway_reference=event.gateway_reference).first()
+    )
+    if payment is None and event.reference:
+        # The webhook overtook the gateway's answer to the charge: find the payment by our own id.
+        payment = (
+            Payment.objects.select_for_update()
+            .filter(gateway=gateway, pk=event.reference, gateway_reference__isnull=True)
+            .first()
+        )
+    if payment is None:
+        logger.warning("payments.webhook_unknown_payment", gateway=gateway, event_id=event.id)
+        return
+    if payment.status != Status.PENDING:
+        if payment.status != event.type.removeprefix("payment."):
+            logger.warning(
+                "payments.webhook_contradicts_payment",
+                payment_id=payment.id,
+                status=payment.status,
+                event_type=event.type,
+            )
+        return
+    succeeded = event.type == "payment.succeeded"
+    payment.status = Status.SUCCEEDED if succeeded else Status.FAILED
+    payment.gateway_reference = event.gateway_reference
+    decline_code = event.data.get("decline_code")
+    payment.decline_code = "" if succeeded else (decline_code if isinstance(decline_code, str) else "")[:64]
+    payment.save(update_fields=["status", "gateway_reference", "decline_code", "updated_at"])
+    PaymentEvent.objects.create(
+        payment=payment, kind=Kind.WEBHOOK, status=payment.status, data={"event_id": event.id, "type": event.type}
+    )
+    payload = {"payment_id": payment.id, "order_id": payment.order_id, "amount": str(payment.amount)}
+    if succeeded:
+        events.publish("payment.succeeded", **payload)
+    else:
+        events.publish("payment.failed", decline_code=payment.decline_code, **payload)

@@ -1,0 +1,52 @@
+"""Fixtures of the payments tests: a recorder of published events, and a counter of gateway calls."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from payments.gateways.test import TestGateway
+from shop import events
+
+EVENT_NAMES = ("payment.succeeded", "payment.failed", "payment.refunded")
+
+
+@pytest.fixture
+def published():
+    """Every payments event published during the test, as (name, payload); handlers unregistered after."""
+    seen: list[tuple[str, dict]] = []
+    handlers = {}
+    for name in EVENT_NAMES:
+
+        def record(_name=name, **payload):
+            seen.append((_name, payload))
+
+        handlers[name] = events.subscriber(name)(record)
+    yield seen
+    for name, handler in handlers.items():
+        events._subscribers[name].remove(handler)
+
+
+class CallCounter:
+    def __init__(self):
+        self.calls: list[dict] = []
+        self._lock = threading.Lock()
+
+    def add(self, **kwargs):
+        with self._lock:
+            self.calls.append(kwargs)
+
+
+@pytest.fixture
+def gateway_charges(monkeypatch) -> CallCounter:
+    """Counts the test gateway's charge calls (thread-safe) while still charging."""
+    counter = CallCounter()
+    original = TestGateway.charge
+
+    def counting_charge(self, **kwargs):
+        counter.add(**kwargs)
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(TestGateway, "charge", counting_charge)
+    return counter
