@@ -107,6 +107,7 @@ class OrderEvent(models.Model):
         EXPIRED = "expired", "Expired"
         PAYMENT_FAILED = "payment_failed", "Payment failed"
         LATE_PAYMENT_REFUNDED = "late_payment_refunded", "Late payment refunded"
+        RESTORED_TO_CART = "restored_to_cart", "Items put back in the cart"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

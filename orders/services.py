@@ -43,6 +43,7 @@ from orders.selectors import order_totals, overdue_order_ids, shipping_option, t
 from payments import errors as payment_errors
 from payments import selectors as payment_selectors
 from payments import services as payment_services
+from shop.api.errors import DomainError
 from shop.events import publish
 
 logger = structlog.get_logger(__name__)
@@ -376,6 +377,30 @@ def _expire(order: Order, *, actor) -> None:
         data={"released": {str(variant_id): units for variant_id, units in released.items()}},
     )
     publish("order.expired", order_id=order.id)
+
+
+def restore_to_cart(*, user, order_id: str, cart_id: int) -> list[str] | None:
+    """Put the items of the buyer's expired (or cancelled) order back in their cart, once per order,
+    as far as they are still for sale and in stock: returns the names of the lines that could not go
+    back. None when the order is still payable or was paid (nothing is restored then)."""
+    with transaction.atomic(durable=True):
+        order = _lock_order(order_id=order_id, buyer=user)
+        if order.is_overdue:
+            _expire(order, actor=user)
+        if order.status not in (Status.EXPIRED, Status.CANCELLED):
+            return None
+        if OrderEvent.objects.filter(order=order, kind=Kind.RESTORED_TO_CART).exists():
+            return []  # a second press (or a resubmitted form) adds nothing twice
+        _record(order, Kind.RESTORED_TO_CART, from_status=order.status, actor=user, data={})
+        lines = list(order.lines.values_list("product_id", "sku", "quantity", "product_name"))
+    # Each line goes back in the cart's own use case, after the claim above has committed.
+    missed = []
+    for product_id, sku, quantity, name in lines:
+        try:
+            cart_services.add_to_cart(cart_id=cart_id, product_id=product_id, quantity=quantity, sku=sku)
+        except DomainError:
+            missed.append(name)
+    return missed
 
 
 # --- Shared -------------------------------------------------------------------------------------

@@ -276,17 +276,11 @@ def back_to_cart(request: HttpRequest, order_id: str) -> HttpResponse:
     """An order that ran out of time (or was cancelled) puts its items back in the cart, as far as
     they are still for sale and in stock, so that the buyer can check out again."""
     order = selectors.order_for_buyer(user=request.user, order_id=order_id)
-    if order.status == "pending_payment" and services.expire_order(order_id=order.id):
-        order = selectors.order_for_buyer(user=request.user, order_id=order.id)  # its stock is back
-    if order.status not in ("expired", "cancelled"):
-        return redirect("orders:pay" if order.status == "pending_payment" else "orders:detail", order_id=order.id)
     cart_id = cart_services.cart_id_for(request=request, create=True)
-    missed = []
-    for line in order.lines.all():
-        try:
-            cart_services.add_to_cart(cart_id=cart_id, product_id=line.product_id, quantity=line.quantity, sku=line.sku)
-        except DomainError:
-            missed.append(line.product_name)
+    missed = services.restore_to_cart(user=request.user, order_id=order.id, cart_id=cart_id)
+    if missed is None:
+        order = selectors.order_for_buyer(user=request.user, order_id=order.id)
+        return redirect("orders:pay" if order.status == "pending_payment" else "orders:detail", order_id=order.id)
     if missed:
         messages.warning(
             request,

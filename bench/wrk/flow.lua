@@ -21,7 +21,8 @@ function setup(thread)
   thread:set("count", 0)
 end
 
-local step, buyer, order, flows, failures = 0, 0, nil, 0, 0
+-- The step moves on when its answer arrives (wrk may build a request it never sends).
+local step, buyer, order, flows, failures = 1, 0, nil, 0, 0
 local stride = tonumber(os.getenv("BENCH_FLOW_CONNECTIONS") or "4")
 local steps = { "add", "cart", "checkout", "pay" }
 
@@ -41,7 +42,6 @@ local function headers(name)
 end
 
 function request()
-  step = step % #steps + 1
   local name = steps[step]
   local h, b = headers(name)
   if name == "add" then
@@ -67,6 +67,7 @@ function response(status, headers, body)
     flows = flows + 1
   end
   if status >= 300 then failures = failures + 1 end
+  step = step % #steps + 1
 end
 
 function done(summary, latency, requests)

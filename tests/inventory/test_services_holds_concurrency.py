@@ -1,27 +1,15 @@
 """Races for stock on real PostgreSQL: concurrent holds never oversell, never deadlock, and close once."""
 
-from django.db.models import Sum
 import pytest
 
 from inventory import services
 from inventory.errors import OutOfStock
-from inventory.models import Hold, LowStockAlert, StockLevel, StockMovement
+from inventory.models import Hold, LowStockAlert, StockMovement
 from tests.catalog.factories import VariantFactory
 from tests.concurrency import race
+from tests.inventory.checks import assert_ledger_balances
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def assert_ledger_balances(variant) -> StockLevel:
-    """The ledger's deltas add up to the level, and active holds make up exactly what is held."""
-    level = StockLevel.objects.get(variant=variant)
-    totals = StockMovement.objects.filter(variant=variant).aggregate(
-        on_hand=Sum("on_hand_delta"), held=Sum("held_delta")
-    )
-    assert (totals["on_hand"], totals["held"]) == (level.on_hand, level.held)
-    active = Hold.objects.filter(variant=variant, status=Hold.Status.ACTIVE).aggregate(units=Sum("quantity"))
-    assert (active["units"] or 0) == level.held
-    return level
 
 
 def test_fifty_buyers_racing_for_five_units_get_exactly_five_holds():

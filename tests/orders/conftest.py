@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 from types import SimpleNamespace
 
-from django.db.models import Sum
 import pytest
 from rest_framework.test import APIClient
 
 from cart import services as cart_services
-from inventory.models import Hold, StockLevel, StockMovement
-from payments.gateways.test import TestGateway
+from inventory.models import StockLevel
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import VariantFactory
+from tests.inventory.checks import assert_ledger_balances  # noqa: F401  (the order tests import it from here)
+from tests.payments.conftest import CallCounter, gateway_charges  # noqa: F401  (a fixture shared with payments)
 
 ADDRESS = {
     "name": "Ann Buyer",
@@ -56,18 +55,6 @@ def stock(variant) -> tuple[int, int]:
     return level.on_hand, level.held
 
 
-def assert_ledger_balances(variant) -> StockLevel:
-    """The ledger's deltas add up to the level, and the active holds make up exactly what is held."""
-    level = StockLevel.objects.get(variant=variant)
-    totals = StockMovement.objects.filter(variant=variant).aggregate(
-        on_hand=Sum("on_hand_delta"), held=Sum("held_delta")
-    )
-    assert (totals["on_hand"], totals["held"]) == (level.on_hand, level.held)
-    active = Hold.objects.filter(variant=variant, status=Hold.Status.ACTIVE).aggregate(units=Sum("quantity"))
-    assert (active["units"] or 0) == level.held
-    return level
-
-
 @pytest.fixture
 def buyer():
     return UserFactory()
@@ -91,30 +78,3 @@ def placed(buyer, buyer_client, variant) -> dict:
     response = checkout(buyer_client)
     assert response.status_code == 201, response.content
     return response.json()["order"]
-
-
-class CallCounter:
-    def __init__(self):
-        self.calls: list[dict] = []
-        self._lock = threading.Lock()
-
-    def add(self, **kwargs):
-        with self._lock:
-            self.calls.append(kwargs)
-
-    def __len__(self) -> int:
-        return len(self.calls)
-
-
-@pytest.fixture
-def gateway_charges(monkeypatch) -> CallCounter:
-    """Counts the test gateway's charge calls (thread-safe) while still charging."""
-    counter = CallCounter()
-    original = TestGateway.charge
-
-    def counting_charge(self, **kwargs):
-        counter.add(**kwargs)
-        return original(self, **kwargs)
-
-    monkeypatch.setattr(TestGateway, "charge", counting_charge)
-    return counter

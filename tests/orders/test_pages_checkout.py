@@ -421,6 +421,17 @@ def test_an_order_past_its_hold_puts_its_items_back_in_the_cart(client, buyer):
     assert order.status == "expired"
 
 
+def test_pressing_put_back_twice_puts_the_items_back_once(client, buyer):
+    product_in_cart(client, name="Blue Mug", stock=5, quantity=2)
+    order = place(client, buyer)
+    Order.objects.filter(pk=order.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    client.post(f"/orders/{order.id}/back-to-cart/")
+    client.post(f"/orders/{order.id}/back-to-cart/")
+
+    assert cart_lines(client) == [("Blue Mug", 2)]
+
+
 def test_items_sold_out_meanwhile_are_named_and_not_put_back(client, buyer):
     product = product_in_cart(client, name="Last Lamp", quantity=1)
     product_in_cart(client, name="Plenty Pot", stock=50, quantity=1)

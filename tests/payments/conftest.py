@@ -29,6 +29,8 @@ def published():
 
 
 class CallCounter:
+    """Thread-safe record of calls, for counting gateway calls made by racing threads."""
+
     def __init__(self):
         self.calls: list[dict] = []
         self._lock = threading.Lock()
@@ -36,6 +38,9 @@ class CallCounter:
     def add(self, **kwargs):
         with self._lock:
             self.calls.append(kwargs)
+
+    def __len__(self) -> int:
+        return len(self.calls)
 
 
 @pytest.fixture
