@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "orders",
     "payments",
     "logistics",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -240,6 +241,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     # Expired holds are swept at least once a minute (paying an expired order is refused anyway).
     "expire-unpaid-orders": {"task": "orders.tasks.expire_overdue_orders", "schedule": 30.0},
+    # Event deliveries published while the broker was down, or whose worker died mid-task.
+    "redispatch-events": {"task": "shop.tasks.redispatch_events", "schedule": 30.0},
     # Idempotency-Key records older than IDEMPOTENCY_KEY_HOURS.
     "purge-idempotency-records": {"task": "orders.tasks.purge_idempotency_records", "schedule": 3600.0},
 }
@@ -278,6 +281,20 @@ PAYMENTS_WEBHOOK_TOLERANCE_SECONDS = env.int("PAYMENTS_WEBHOOK_TOLERANCE_SECONDS
 PAYMENTS_TEST_WEBHOOK_DELAY_SECONDS = env.int("PAYMENTS_TEST_WEBHOOK_DELAY_SECONDS", default=3)
 # Where the test gateway delivers that webhook over HTTP (the store's own address); empty: in-process.
 PAYMENTS_TEST_WEBHOOK_BASE_URL = env.str("PAYMENTS_TEST_WEBHOOK_BASE_URL", default="")
+
+# --- Order lifecycle ----------------------------------------------------------------------------
+# Each event subscriber is tried this many times (exponential backoff) before its delivery is marked failed.
+EVENT_MAX_ATTEMPTS = env.int("EVENT_MAX_ATTEMPTS", default=5)
+# A pending delivery not handled this long after its last attempt is sent again by the beat task.
+EVENT_REDISPATCH_SECONDS = env.int("EVENT_REDISPATCH_SECONDS", default=60)
+# The simulated carrier moves a shipped parcel one step (in transit, out for delivery, delivered) this often.
+SIMULATED_CARRIER_STEP_SECONDS = env.int("SIMULATED_CARRIER_STEP_SECONDS", default=3600)
+# Shared secret signing carriers' tracking webhooks (timestamped HMAC-SHA256).
+LOGISTICS_WEBHOOK_SECRET = env.str("LOGISTICS_WEBHOOK_SECRET", default="") or (
+    "whsec_" + hashlib.sha256(f"carrier-webhooks:{SECRET_KEY}".encode()).hexdigest()[:40]
+)
+# Buyers may ask to return an item this many days after it was delivered.
+RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
 
 # --- E-mail -----------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -10,6 +10,8 @@ from accounts import urls as accounts_urls
 from cart import urls as cart_urls
 from catalog import urls as catalog_urls
 from inventory import urls as inventory_urls
+from logistics import urls as logistics_urls
+from notifications import urls as notifications_urls
 from orders import urls as orders_urls
 from payments import urls as payments_urls
 from sellers import urls as sellers_urls
@@ -23,6 +25,8 @@ api_v1 = [
     path("", include((cart_urls.api_urlpatterns, "cart"))),
     path("", include((orders_urls.api_urlpatterns, "orders"))),
     path("", include((payments_urls.api_urlpatterns, "payments"))),
+    path("", include((logistics_urls.api_urlpatterns, "logistics"))),
+    path("", include((notifications_urls.api_urlpatterns, "notifications"))),
 ]
 
 urlpatterns = [
@@ -33,6 +37,8 @@ urlpatterns = [
     path("", include(cart_urls)),
     path("", include(orders_urls)),
     path("", include(payments_urls)),
+    path("", include(logistics_urls)),
+    path("", include(notifications_urls)),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -1,0 +1,9 @@
+"""URLs of the logistics app: storefront pages (included at the site root) and API routes (under /api/v1/)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "logistics"
+
+urlpatterns: list = []
+
+api_urlpatterns: list = []
