@@ -29,6 +29,7 @@ import structlog
 from inventory.errors import HoldExists, InvalidQuantity, OutOfStock, StockBelowHeld
 from inventory.locks import lock_stock_levels
 from inventory.models import Hold, LowStockAlert, StockLevel, StockMovement
+from shop.events import publish
 from shop.public_cache import bumps
 
 logger = structlog.get_logger(__name__)
@@ -329,12 +330,14 @@ def _review_low_stock(*, levels: Iterable[StockLevel]) -> None:
                 "variant__product__seller__low_stock_threshold",
             ),
             owner_id=F("variant__product__seller_id"),
+            sku=F("variant__sku"),
             alerted=Exists(LowStockAlert.objects.filter(variant_id=OuterRef("variant_id"), cleared_at__isnull=True)),
         )
-        .values_list("variant_id", "threshold", "owner_id", "alerted")
+        .values_list("variant_id", "threshold", "owner_id", "alerted", "sku")
     )
-    opening, clearing = [], []
-    for variant_id, threshold, seller_id, alerted in rows:
+    opening, clearing, skus = [], [], {}
+    for variant_id, threshold, seller_id, alerted, sku in rows:
+        skus[variant_id] = sku
         units = available[variant_id]
         if units <= threshold and not alerted:
             opening.append(
@@ -346,6 +349,15 @@ def _review_low_stock(*, levels: Iterable[StockLevel]) -> None:
         LowStockAlert.objects.filter(variant_id__in=clearing, cleared_at__isnull=True).update(cleared_at=timezone.now())
     for alert in LowStockAlert.objects.bulk_create(opening):
         transaction.on_commit(functools.partial(_email_alert_later, alert_id=alert.pk), robust=True)
+        publish(
+            "stock.low",
+            alert_id=alert.pk,
+            seller_id=alert.seller_id,
+            variant_id=alert.variant_id,
+            sku=skus[alert.variant_id],
+            available=alert.available,
+            threshold=alert.threshold,
+        )
 
 
 def _email_alert_later(*, alert_id: int) -> None:

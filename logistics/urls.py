@@ -1,9 +1,15 @@
 """URLs of the logistics app: storefront pages (included at the site root) and API routes (under /api/v1/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from logistics import api
 
 app_name = "logistics"
 
 urlpatterns: list = []
 
-api_urlpatterns: list = []
+api_urlpatterns = [
+    path("seller/shipments", api.SellerShipmentListView.as_view(), name="seller-shipments"),
+    path("seller/shipments/<str:shipment_id>/ship", api.ShipView.as_view(), name="ship"),
+    path("logistics/webhooks/<slug:carrier>", api.CarrierWebhookView.as_view(), name="webhook"),
+]

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from orders.models import Order, OrderEvent, OrderLine
+from orders.models import Order, OrderEvent, OrderLine, OrderRefund, ReturnRequest
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -18,7 +18,19 @@ class ReadOnlyInline(admin.TabularInline):
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ["sku", "product_name", "options", "seller", "unit_price", "quantity", "line_total"]
+    fields = [
+        "sku",
+        "product_name",
+        "options",
+        "seller",
+        "unit_price",
+        "quantity",
+        "line_total",
+        "status",
+        "delivered_at",
+        "returned_quantity",
+        "refunded_amount",
+    ]
     readonly_fields = fields
 
 
@@ -30,7 +42,7 @@ class OrderEventInline(ReadOnlyInline):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ["id", "buyer", "status", "total", "currency", "placed_at", "expires_at", "paid_at"]
+    list_display = ["id", "buyer", "status", "total", "refunded_amount", "currency", "placed_at", "paid_at"]
     list_filter = ["status", "shipping_method"]
     list_select_related = ["buyer"]
     search_fields = ["id", "buyer__email", "payment_id"]
@@ -45,3 +57,31 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(ReadOnlyAdmin):
+    list_display = ["id", "order", "seller", "quantity", "status", "refund_amount", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["seller"]
+    search_fields = ["id", "order__id", "return_code"]
+
+
+@admin.register(OrderRefund)
+class OrderRefundAdmin(ReadOnlyAdmin):
+    """Refunds owed for cancelled and returned items; a failed one needs a person to look."""
+
+    list_display = ["id", "order", "amount", "reason", "status", "attempts", "refund_id", "created_at"]
+    list_filter = ["status", "reason"]
+    search_fields = ["id", "order__id", "refund_id"]

@@ -2,7 +2,7 @@
 
 from rest_framework import status
 
-from shop.api.errors import DomainError, FieldConflict, NotFound
+from shop.api.errors import DomainError, FieldConflict, NotFound, PermissionDenied
 
 
 class OrderNotFound(NotFound):
@@ -55,3 +55,61 @@ class PaymentDeclined(DomainError):
 
     def __init__(self, message: str | None = None, *, order_id: str, payment_id: str, decline_code: str) -> None:
         super().__init__(message, order_id=order_id, payment_id=payment_id, decline_code=decline_code)
+
+
+class IllegalTransition(DomainError):
+    code = "illegal_transition"
+    default_message = "That change is not possible in the current state."
+
+    def __init__(self, message: str | None = None, *, kind: str, from_status: str, to_status: str) -> None:
+        message = message or f"A {kind} that is {from_status} cannot become {to_status}."
+        super().__init__(message, from_status=str(from_status), to_status=str(to_status))
+
+
+class ItemNotInOrder(NotFound):
+    default_message = "This order has no such product."
+
+
+class ItemShipped(DomainError):
+    code = "item_shipped"
+    default_message = "This item has already shipped and can no longer be cancelled; request a return once it arrives."
+
+    def __init__(self, message: str | None = None, *, order_id: str, product_id: int) -> None:
+        super().__init__(message, order_id=order_id, product_id=product_id, returns="/api/v1/returns")
+
+
+class ItemNotCancellable(DomainError):
+    code = "illegal_transition"
+    default_message = "This order is closed (expired or cancelled): it has no items left to cancel."
+
+    def __init__(self, message: str | None = None, *, order_id: str, order_status: str) -> None:
+        super().__init__(message, order_id=order_id, order_status=order_status)
+
+
+class ItemNotDelivered(DomainError):
+    code = "item_not_delivered"
+    default_message = "Only delivered items can be returned."
+
+
+class ReturnWindowClosed(DomainError):
+    code = "return_window_closed"
+    default_message = "The return window for this item has closed."
+
+    def __init__(self, message: str | None = None, *, closed_at: str) -> None:
+        super().__init__(message, closed_at=closed_at)
+
+
+class ReturnQuantityExceeded(DomainError):
+    code = "return_quantity_exceeded"
+    default_message = "That is more units than were delivered and not yet returned."
+
+    def __init__(self, message: str | None = None, *, returnable: int, requested: int) -> None:
+        super().__init__(message, returnable=returnable, requested=requested)
+
+
+class ReturnNotFound(NotFound):
+    default_message = "No such return request."
+
+
+class NotASeller(PermissionDenied):
+    default_message = "Only sellers can do this."

@@ -153,3 +153,152 @@ class PayForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a card to pay with.", "invalid_choice": "Choose one of the cards shown."},
     )
+
+
+# --- After the purchase: the orders list filter, cancel and return flows, the seller's forms -----------
+
+CANCEL_REASONS = (
+    ("changed_mind", "I changed my mind"),
+    ("ordered_by_mistake", "I ordered it by mistake"),
+    ("found_cheaper", "I found it cheaper elsewhere"),
+    ("too_slow", "It would arrive too late"),
+    ("other", "Another reason"),
+)
+RETURN_REASONS = (
+    ("doesnt_fit", "It does not fit"),
+    ("not_as_described", "It is not as described"),
+    ("damaged", "It arrived damaged or faulty"),
+    ("wrong_item", "I received the wrong item"),
+    ("no_longer_needed", "I no longer need it"),
+    ("other", "Another reason"),
+)
+CARRIERS = (
+    ("simulated", "Simulated carrier (demo: moves on by itself)"),
+    ("ups", "UPS"),
+    ("fedex", "FedEx"),
+    ("dhl", "DHL"),
+    ("usps", "USPS"),
+)
+DETAILS_MAX = 400
+
+
+class OrderFilterForm(forms.Form):
+    """The date range of "Your orders": both ends optional and inclusive."""
+
+    start = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date like 2026-01-31."},
+    )
+    end = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date like 2026-01-31."},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The end date must be on or after the start date.")
+        return cleaned
+
+
+class _ReasonForm(forms.Form):
+    """A reason picked from a list, with optional words of the buyer's own; ``reason_text`` joins them."""
+
+    REASONS: tuple = ()
+    reason = forms.ChoiceField(
+        label="Reason", widget=forms.RadioSelect, error_messages={"required": "Choose a reason."}
+    )
+    details = forms.CharField(
+        label="Anything else we should know?",
+        required=False,
+        max_length=DETAILS_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = list(self.REASONS)
+        self.fields["reason"].error_messages["invalid_choice"] = "Choose one of the reasons shown."
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == "other" and not (cleaned.get("details") or "").strip():
+            self.add_error("details", "Tell us the reason in a few words.")
+        return cleaned
+
+    @property
+    def reason_text(self) -> str:
+        label = dict(self.REASONS)[self.cleaned_data["reason"]]
+        details = (self.cleaned_data.get("details") or "").strip()
+        return f"{label}: {details}" if details else label
+
+
+class CancelItemForm(_ReasonForm):
+    REASONS = CANCEL_REASONS
+
+
+class ReturnItemForm(_ReasonForm):
+    REASONS = RETURN_REASONS
+    quantity = forms.IntegerField(
+        label="How many?",
+        min_value=1,
+        error_messages={"required": "Say how many you are returning.", "min_value": "Return at least one."},
+    )
+    field_order = ("quantity", "reason", "details")
+
+    def __init__(self, *args, returnable: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.returnable = returnable
+        self.fields["quantity"].widget.attrs.update({"min": 1, "max": returnable, "inputmode": "numeric"})
+        self.fields["quantity"].help_text = f"Up to {returnable}."
+        self.initial.setdefault("quantity", 1)
+
+    def clean_quantity(self) -> int:
+        quantity = self.cleaned_data["quantity"]
+        if quantity > self.returnable:
+            raise forms.ValidationError(f"You can return at most {self.returnable} of this item.")
+        return quantity
+
+
+class ShipForm(forms.Form):
+    """The seller's "Mark shipped": who carries the parcel and its tracking number."""
+
+    carrier = forms.ChoiceField(label="Carrier", choices=CARRIERS, initial="simulated")
+    tracking_number = forms.CharField(
+        label="Tracking number",
+        max_length=64,
+        required=False,
+        help_text="Required except with the simulated carrier, which makes one up.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        number = (cleaned.get("tracking_number") or "").strip()
+        if not number and cleaned.get("carrier") not in (None, "simulated"):
+            self.add_error("tracking_number", "Enter the tracking number the carrier gave you.")
+        cleaned["tracking_number"] = number
+        return cleaned
+
+
+class RejectReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you rejecting this return?",
+        max_length=DETAILS_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Tell the buyer why the return is rejected."},
+    )
+
+
+class ReceiveReturnForm(forms.Form):
+    resellable = forms.TypedChoiceField(
+        label="Condition of the returned item",
+        choices=(("yes", "Resellable: put it back in stock"), ("no", "Not resellable: keep it out of stock")),
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the item can be sold again."},
+    )

@@ -1,18 +1,19 @@
-"""Read functions of the orders app: a buyer's orders, shipping options and the checkout quote."""
+"""Read functions of the orders app: a buyer's orders and returns, a seller's sold lines and returns,
+shipping options and the checkout quote. Lists run a fixed number of queries whatever their length."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from cart import selectors as cart_selectors
-from orders.errors import OrderNotFound, UnknownShippingMethod
-from orders.models import Order, OrderLine
+from orders.errors import OrderNotFound, ReturnNotFound, UnknownShippingMethod
+from orders.models import Order, OrderLine, ReturnRequest
 
 CENT = Decimal("0.01")
 
@@ -135,3 +136,58 @@ def overdue_order_ids(*, limit: int = 500) -> list[str]:
         .order_by("expires_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def _lines_with_sellers():
+    return Prefetch("lines", queryset=OrderLine.objects.select_related("seller").order_by("id"))
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def orders_for_buyer(*, user, start_date: date | None = None, end_date: date | None = None) -> QuerySet[Order]:
+    """The user's orders placed between the two dates (both inclusive, in the store's time zone, each
+    optional), newest first, with their lines and sellers prefetched."""
+    orders = Order.objects.filter(buyer=user)
+    if start_date is not None:
+        orders = orders.filter(placed_at__gte=_start_of(start_date))
+    if end_date is not None:
+        orders = orders.filter(placed_at__lt=_start_of(end_date + timedelta(days=1)))
+    return orders.order_by("-placed_at", "-id").prefetch_related(_lines_with_sellers())
+
+
+def returns_for_buyer(*, user) -> QuerySet[ReturnRequest]:
+    """The user's return requests, newest first, with their lines."""
+    return ReturnRequest.objects.filter(buyer=user).select_related("line").order_by("-created_at", "-id")
+
+
+def returns_for_seller(*, seller) -> QuerySet[ReturnRequest]:
+    """Return requests for the seller's lines, newest first."""
+    return ReturnRequest.objects.filter(seller=seller).select_related("line").order_by("-created_at", "-id")
+
+
+def return_for_seller(*, seller, return_id: str) -> ReturnRequest:
+    """One of the seller's return requests; anyone else's is a ReturnNotFound."""
+    ret = returns_for_seller(seller=seller).filter(pk=return_id).first() if isinstance(return_id, str) else None
+    if ret is None:
+        raise ReturnNotFound()
+    return ret
+
+
+def lines_for_seller(*, seller) -> QuerySet[OrderLine]:
+    """The seller's sold lines (orders paid or further, not unpaid or expired), newest order first."""
+    return (
+        OrderLine.objects.filter(seller=seller)
+        .exclude(order__status__in=[Order.Status.PENDING_PAYMENT, Order.Status.EXPIRED])
+        .select_related("order")
+        .order_by("-order__placed_at", "-order_id", "id")
+    )
+
+
+def returnable_quantity(*, line: OrderLine) -> int:
+    """Units of a delivered line the buyer may still ask to return (ignores the window)."""
+    if line.status not in (OrderLine.Status.DELIVERED, OrderLine.Status.RETURNED):
+        return 0
+    taken = sum(ret.quantity for ret in line.returns.all() if ret.status != ReturnRequest.Status.REJECTED)
+    return max(line.quantity - taken, 0)

@@ -16,3 +16,9 @@ def expire_overdue_orders() -> int:
 def purge_idempotency_records() -> int:
     """Forget Idempotency-Key answers older than IDEMPOTENCY_KEY_HOURS (checkout and pay use them)."""
     return idempotency.purge_expired_records()
+
+
+@shared_task(name="orders.tasks.pay_pending_refunds", ignore_result=True)
+def pay_pending_refunds() -> int:
+    """Beat runs this every few minutes: refunds claimed but not paid (a crash, a gateway outage) are paid, once."""
+    return services.pay_pending_refunds()

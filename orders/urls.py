@@ -6,16 +6,37 @@ from orders import api, views
 
 app_name = "orders"
 
-# Storefront pages (checkout, payment, confirmation): a plain list the pages extend.
+# Storefront pages (checkout, payment, orders, returns, the seller's orders and returns).
 urlpatterns: list = [
     path("checkout/", views.checkout, name="checkout"),
+    path("orders/", views.order_list, name="list"),
     path("orders/<str:order_id>/", views.order_detail, name="detail"),
     path("orders/<str:order_id>/pay/", views.pay, name="pay"),
     path("orders/<str:order_id>/back-to-cart/", views.back_to_cart, name="back-to-cart"),
+    path("orders/<str:order_id>/items/<int:line_id>/cancel/", views.cancel_item, name="cancel-item"),
+    path("orders/<str:order_id>/items/<int:line_id>/return/", views.return_item, name="return-item"),
+    path("returns/", views.return_list, name="returns"),
+    path("seller/orders/", views.seller_orders, name="seller-orders"),
+    path("seller/shipments/<str:shipment_id>/ship/", views.seller_ship, name="seller-ship"),
+    path("seller/returns/", views.seller_returns, name="seller-returns"),
+    path(
+        "seller/returns/<str:return_id>/<str:action>/",
+        views.seller_return_decision,
+        name="seller-return-decision",
+    ),
 ]
 
 api_urlpatterns = [
     path("checkout", api.CheckoutView.as_view(), name="checkout"),
+    path("orders", api.OrderListView.as_view(), name="orders"),
     path("orders/<str:order_id>", api.OrderDetailView.as_view(), name="order"),
     path("orders/<str:order_id>/pay", api.OrderPayView.as_view(), name="order-pay"),
+    path("track/<str:order_id>", api.TrackView.as_view(), name="track"),
+    path("cancel", api.CancelView.as_view(), name="cancel"),
+    path("returns", api.ReturnListCreateView.as_view(), name="returns"),
+    path("seller/orders", api.SellerOrderListView.as_view(), name="seller-orders"),
+    path("seller/returns", api.SellerReturnListView.as_view(), name="seller-returns"),
+    path("seller/returns/<str:return_id>/approve", api.SellerReturnApproveView.as_view(), name="seller-return-approve"),
+    path("seller/returns/<str:return_id>/reject", api.SellerReturnRejectView.as_view(), name="seller-return-reject"),
+    path("seller/returns/<str:return_id>/receive", api.SellerReturnReceiveView.as_view(), name="seller-return-receive"),
 ]

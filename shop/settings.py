@@ -225,6 +225,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Several models have a field named "status"; each choice set gets its own schema name.
+    "ENUM_NAME_OVERRIDES": {"ShipmentStatusEnum": "logistics.models.Shipment.Status"},
 }
 
 # --- Celery -----------------------------------------------------------------------------------
@@ -243,6 +245,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "expire-unpaid-orders": {"task": "orders.tasks.expire_overdue_orders", "schedule": 30.0},
     # Event deliveries published while the broker was down, or whose worker died mid-task.
     "redispatch-events": {"task": "shop.tasks.redispatch_events", "schedule": 30.0},
+    # Refunds claimed by a cancellation or return whose payment step did not finish (a crashed worker).
+    "pay-pending-refunds": {"task": "orders.tasks.pay_pending_refunds", "schedule": 300.0},
     # Idempotency-Key records older than IDEMPOTENCY_KEY_HOURS.
     "purge-idempotency-records": {"task": "orders.tasks.purge_idempotency_records", "schedule": 3600.0},
 }
@@ -300,6 +304,8 @@ RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{STORE_NAME} <shop@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The store's public address, for absolute links in e-mails (e.g. https://shop.example.com); empty: paths.
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 
 # --- Static and media -------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -78,3 +78,91 @@ def placed(buyer, buyer_client, variant) -> dict:
     response = checkout(buyer_client)
     assert response.status_code == 201, response.content
     return response.json()["order"]
+
+
+# --- After payment: paid orders, their lines shipped and delivered -------------------------------
+
+
+def place_paid(buyer, *lines, shipping_method: str = "standard"):
+    """An order of ``(variant, quantity)`` lines placed and paid through the API; returns the Order."""
+    from orders.models import Order
+
+    client = client_for(buyer)
+    fill_cart(buyer, *lines)
+    response = checkout(client, shipping_method=shipping_method)
+    assert response.status_code == 201, response.content
+    order_id = response.json()["order"]["id"]
+    response = pay(client, order_id)
+    assert response.status_code == 200, response.content
+    return Order.objects.get(pk=order_id)
+
+
+def ship_lines(order, *lines) -> None:
+    """What logistics' "shipment.updated" (shipped) does to the order: through the orders handler."""
+    from orders import events
+
+    events.mark_lines_shipped(
+        event_id="evt-ship", order_id=order.pk, status="shipped", line_ids=[line.pk for line in lines]
+    )
+
+
+def deliver_lines(order, *lines, at=None) -> None:
+    """What logistics' "shipment.delivered" does to the order: through the orders handler."""
+    from orders import events
+
+    events.mark_lines_delivered(
+        event_id="evt-deliver",
+        order_id=order.pk,
+        line_ids=[line.pk for line in lines],
+        delivered_at=at.isoformat() if at is not None else None,
+    )
+
+
+def seller_client(line) -> APIClient:
+    """An API client signed in as the seller of ``line``."""
+    return client_for(line.seller.user)
+
+
+def make_shipments(order) -> list:
+    """logistics' shipments of a paid order, as its "order.paid" handler makes them."""
+    from logistics import services as logistics_services
+
+    return logistics_services.create_shipments(
+        order_id=order.pk,
+        buyer_id=order.buyer_id,
+        shipping_method=order.shipping_method,
+        paid_at=order.paid_at,
+        lines=[
+            {"line_id": line.pk, "seller_id": line.seller_id, "product_name": line.product_name, "sku": line.sku,
+             "quantity": line.quantity}
+            for line in order.lines.all()
+        ],
+    )  # fmt: skip
+
+
+def ship_shipment(shipment, *, carrier: str = "ups", tracking_number: str = "1Z999") -> None:
+    """The seller hands the parcel over (logistics), and the orders app hears of it."""
+    from logistics import services as logistics_services
+
+    logistics_services.ship(
+        seller=shipment.seller, shipment_id=shipment.pk, carrier=carrier, tracking_number=tracking_number
+    )
+    from orders import events
+
+    events.mark_lines_shipped(
+        event_id=f"evt-{shipment.pk}",
+        order_id=shipment.order_id,
+        status="shipped",
+        shipment_id=shipment.pk,
+        line_ids=[line.order_line_id for line in shipment.lines.all()],
+    )
+
+
+@pytest.fixture(autouse=True)
+def _celery_join_flag_reset():
+    """Eager Celery guards ``result.get()`` with a process-global flag that threads racing through eager
+    tasks (the outbox's deliveries) can leave set; reset it so later tests may still wait on results."""
+    from celery._state import _set_task_join_will_block
+
+    yield
+    _set_task_join_will_block(False)

@@ -61,6 +61,12 @@ def test_checkout_answers_201_with_the_order_its_totals_lines_and_expiry(buyer, 
         "quantity": 2,
         "line_total": "20.00",
         "seller": {"id": shirt.product.seller_id, "store_name": shirt.product.seller.store_name},
+        "status": "open",
+        "shipped_at": None,
+        "delivered_at": None,
+        "cancelled_at": None,
+        "returned_quantity": 0,
+        "refunded_amount": "0.00",
     }
     assert [line["variant_id"] for line in order["lines"]] == [shirt.pk, mug.pk]
 

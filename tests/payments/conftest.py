@@ -14,12 +14,13 @@ EVENT_NAMES = ("payment.succeeded", "payment.failed", "payment.refunded")
 
 @pytest.fixture
 def published():
-    """Every payments event published during the test, as (name, payload); handlers unregistered after."""
+    """Every payments event delivered during the test, as (name, payload without its event_id); handlers
+    unregistered after."""
     seen: list[tuple[str, dict]] = []
     handlers = {}
     for name in EVENT_NAMES:
 
-        def record(_name=name, **payload):
+        def record(_name=name, *, event_id, **payload):
             seen.append((_name, payload))
 
         handlers[name] = events.subscriber(name)(record)

@@ -1,4 +1,4 @@
-"""Write use cases of the orders app: place an order from the cart, pay it, settle late payments, expire it.
+"""Purchase use cases of the orders app: place an order from the cart, pay it, settle late payments, expire it.
 
 Each use case a view or task calls opens the one durable transaction of its step. Locks: the order
 row is the entry lock of everything that changes an existing order (pay, settle, expire); stock rows
@@ -186,7 +186,7 @@ def place_order(
         )
         _record(order, Kind.PLACED, from_status="", actor=user, data={"lines": len(lines)})
         cart_services.remove_checked_out(user=user, item_ids=[line.item_id for line in lines])
-        publish("order.placed", order_id=order.id)
+        publish("order.placed", order_id=order.id, buyer_id=user.pk)
     return order
 
 
@@ -302,7 +302,7 @@ def _settle(*, order_id: str, payment_id: str, amount: Decimal, actor) -> tuple[
                 actor=actor,
                 data={"payment_id": payment_id, "amount": f"{amount:.2f}"},
             )
-            publish("order.paid", order_id=order.id)
+            _publish_paid(order)
             return order, False
         if order.status == Status.PAID and order.payment_id == payment_id:
             return order, False
@@ -376,7 +376,24 @@ def _expire(order: Order, *, actor) -> None:
         actor=actor,
         data={"released": {str(variant_id): units for variant_id, units in released.items()}},
     )
-    publish("order.expired", order_id=order.id)
+    publish("order.expired", order_id=order.id, buyer_id=order.buyer_id)
+
+
+def _publish_paid(order: Order) -> None:
+    """Announce the payment with what shipping needs: the lines, their sellers and quantities."""
+    lines = order.lines.order_by("id").values_list("id", "seller_id", "product_name", "sku", "quantity", "status")
+    publish(
+        "order.paid",
+        order_id=order.id,
+        buyer_id=order.buyer_id,
+        shipping_method=order.shipping_method,
+        paid_at=order.paid_at.isoformat(),
+        lines=[
+            {"line_id": line_id, "seller_id": seller_id, "product_name": name, "sku": sku, "quantity": quantity}
+            for line_id, seller_id, name, sku, quantity, status in lines
+            if status == OrderLine.Status.OPEN
+        ],
+    )
 
 
 def restore_to_cart(*, user, order_id: str, cart_id: int) -> list[str] | None:

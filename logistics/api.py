@@ -1,0 +1,196 @@
+"""Logistics API: a seller's shipments (list, mark shipped) and the carriers' signed tracking webhooks."""
+
+from __future__ import annotations
+
+from django.core.exceptions import RequestDataTooBig
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from logistics import selectors, services
+from logistics.errors import InvalidCarrierWebhook, NotASeller
+from logistics.models import Shipment
+from sellers import selectors as seller_selectors
+
+
+def seller_of(user):
+    """The signed-in user's seller profile; raises NotASeller (403) for a buyer."""
+    seller = seller_selectors.seller_for_user(user=user)
+    if seller is None:
+        raise NotASeller()
+    return seller
+
+
+def render_shipment(shipment: Shipment) -> dict:
+    """A shipment with its lines and tracking events (both prefetched by the selectors)."""
+    return {
+        "id": shipment.id,
+        "order": shipment.order_id,
+        "status": shipment.status,
+        "shipping_method": shipment.shipping_method,
+        "carrier": shipment.carrier,
+        "tracking_number": shipment.tracking_number,
+        "eta": shipment.eta,
+        "created_at": shipment.created_at,
+        "shipped_at": shipment.shipped_at,
+        "delivered_at": shipment.delivered_at,
+        "lines": [
+            {
+                "line_id": line.order_line_id,
+                "product_name": line.product_name,
+                "sku": line.sku,
+                "quantity": line.quantity,
+                "cancelled": line.cancelled,
+            }
+            for line in shipment.lines.all()
+        ],
+        "events": [
+            {"status": event.status, "at": event.at, "location": event.location, "description": event.description}
+            for event in shipment.events.all()
+        ],
+    }
+
+
+class ShipmentLineSerializer(serializers.Serializer):
+    line_id = serializers.IntegerField(help_text="The order line's id.")
+    product_name = serializers.CharField()
+    sku = serializers.CharField()
+    quantity = serializers.IntegerField()
+    cancelled = serializers.BooleanField(help_text="Cancelled by the buyer before shipping: not in the parcel.")
+
+
+class TrackingEventSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Shipment.Status.choices)
+    at = serializers.DateTimeField()
+    location = serializers.CharField(allow_blank=True)
+    description = serializers.CharField(allow_blank=True)
+
+
+class ShipmentSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    order = serializers.CharField(help_text="The order's id.")
+    status = serializers.ChoiceField(choices=Shipment.Status.choices)
+    shipping_method = serializers.CharField()
+    carrier = serializers.CharField(allow_blank=True)
+    tracking_number = serializers.CharField(allow_blank=True)
+    eta = serializers.DateField(help_text="Estimated delivery date.")
+    created_at = serializers.DateTimeField()
+    shipped_at = serializers.DateTimeField(allow_null=True)
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    lines = ShipmentLineSerializer(many=True)
+    events = TrackingEventSerializer(many=True)
+
+
+class ShipRequestSerializer(serializers.Serializer):
+    carrier = serializers.RegexField(
+        r"^[A-Za-z0-9_-]+$",
+        max_length=32,
+        help_text="The carrier's name; `simulated` moves the parcel along by itself.",
+    )
+    tracking_number = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, default="", help_text="Generated when blank for `simulated`."
+    )
+
+    def validate(self, attrs):
+        if attrs["carrier"].lower() != services.SIMULATED_CARRIER and not attrs["tracking_number"].strip():
+            raise serializers.ValidationError({"tracking_number": ["A tracking number is required for this carrier."]})
+        return attrs
+
+
+class ShipmentListQuery(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Shipment.Status.choices, required=False)
+
+
+class SellerShipmentListView(GenericAPIView):
+    """The signed-in seller's shipments, newest first, with lines and tracking; ``?status=`` filters."""
+
+    serializer_class = ShipmentSerializer
+    list_key = "shipments"
+
+    @extend_schema(
+        operation_id="seller_shipments_list",
+        summary="Your shipments",
+        parameters=[
+            OpenApiParameter(
+                "status",
+                OpenApiTypes.STR,
+                enum=Shipment.Status.values,
+                description="Only shipments in this status.",
+                required=False,
+            )
+        ],
+        responses={200: ShipmentSerializer(many=True)},
+    )
+    def get(self, request):
+        seller = seller_of(request.user)
+        query = ShipmentListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        shipments = selectors.shipments_for_seller(seller=seller, status=query.validated_data.get("status"))
+        page = self.paginate_queryset(shipments)
+        return self.get_paginated_response([render_shipment(shipment) for shipment in page])
+
+
+class ShipView(GenericAPIView):
+    """The owning seller marks a pending shipment shipped, naming the carrier and tracking number."""
+
+    serializer_class = ShipRequestSerializer
+    problem_responses = {409: "The shipment is not pending: already shipped or cancelled (shipment_not_pending)."}
+
+    @extend_schema(
+        operation_id="seller_shipments_ship",
+        summary="Mark a shipment shipped",
+        request=ShipRequestSerializer,
+        responses={200: ShipmentSerializer},
+    )
+    def post(self, request, shipment_id: str):
+        seller = seller_of(request.user)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.ship(seller=seller, shipment_id=shipment_id, **serializer.validated_data)
+        return Response(render_shipment(selectors.shipment_for_seller(seller=seller, shipment_id=shipment_id)))
+
+
+class CarrierWebhookReceivedSerializer(serializers.Serializer):
+    received = serializers.BooleanField()
+
+
+class CarrierWebhookView(APIView):
+    """A carrier reports a tracking update for a parcel (by tracking number).
+
+    The body is read raw and authenticated by its signature only. A bad, stale or replayed signature is
+    refused with 400 and changes nothing; a repeated event, an unknown parcel or an update behind the
+    parcel's status is answered 200 and changes nothing.
+    """
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes: list = []  # carriers send bursts; the signature keeps others out
+    parser_classes: list = []  # the signature covers the exact bytes
+    problem_responses = {400: "Bad, stale or replayed signature, or an unreadable update (invalid_webhook)."}
+
+    @extend_schema(
+        operation_id="logistics_webhooks_create",
+        summary="Receive a carrier's tracking webhook",
+        request={"application/json": OpenApiTypes.OBJECT},
+        responses={200: CarrierWebhookReceivedSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Bazaar-Signature",
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="`t=<unix time>,v1=<hex HMAC-SHA256(secret, '<t>.<body>')>`.",
+            )
+        ],
+    )
+    def post(self, request, carrier: str):
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            raise InvalidCarrierWebhook("The webhook's body is too large.") from None
+        services.handle_carrier_webhook(carrier=carrier.lower(), body=body, headers=request.headers)
+        return Response(CarrierWebhookReceivedSerializer({"received": True}).data)

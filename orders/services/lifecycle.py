@@ -1,0 +1,275 @@
+"""After payment: lines shipped and delivered (told by logistics' events), items cancelled by the buyer.
+
+The order's status is derived from its lines (``apply_derived_status``) whenever one of them moves.
+Locks: the order row, then its lines; stock rows after them (inventory), the shipment's row inside
+logistics.services.remove_line. Refunds are claimed under the order's lock and paid after commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from inventory import services as inventory_services
+from logistics import errors as logistics_errors
+from logistics import services as logistics_services
+from orders.errors import IllegalTransition, ItemNotCancellable, ItemNotInOrder, ItemShipped
+from orders.locks import lock_order, lock_order_lines
+from orders.models import Order, OrderEvent, OrderLine, OrderRefund
+from orders.selectors import order_totals, to_money
+from orders.services.refunds import claim_refund, pay_refund
+from shop.events import publish
+
+Status = Order.Status
+LineStatus = OrderLine.Status
+Kind = OrderEvent.Kind
+
+UNPAID_STATUSES = {Status.PENDING_PAYMENT}
+CLOSED_STATUSES = {Status.EXPIRED, Status.CANCELLED}
+
+
+@dataclass(frozen=True)
+class CancelResult:
+    """What a cancel did: the order after it, the lines cancelled, and the refund (None when unpaid)."""
+
+    order: Order
+    cancelled: list[int]
+    refunds: list[OrderRefund]
+
+    @property
+    def refund_amount(self) -> Decimal | None:
+        if not self.refunds:
+            return None
+        return sum((refund.amount for refund in self.refunds), Decimal(0))
+
+    @property
+    def refund_status(self) -> str | None:
+        if not self.refunds:
+            return None
+        statuses = {refund.status for refund in self.refunds}
+        for status in (OrderRefund.Status.FAILED, OrderRefund.Status.PENDING):
+            if status in statuses:
+                return status
+        return OrderRefund.Status.SUCCEEDED
+
+
+# --- The order's status, from its lines ---------------------------------------------------------
+
+
+def derived_status(order: Order, lines: Iterable[OrderLine]) -> str:
+    """What the order's status should be given its lines (unpaid and closed orders keep theirs,
+    except that an unpaid order whose every line is cancelled is cancelled)."""
+    lines = list(lines)
+    active = [line for line in lines if line.status != LineStatus.CANCELLED]
+    if order.status in (Status.EXPIRED, Status.CANCELLED):
+        return order.status
+    if not active:
+        return Status.CANCELLED
+    if order.status == Status.PENDING_PAYMENT:
+        return order.status
+    moved = [line for line in active if line.status != LineStatus.OPEN]
+    if len(moved) < len(active):
+        return Status.PARTIALLY_SHIPPED if moved else Status.PAID
+    if all(line.status in (LineStatus.DELIVERED, LineStatus.RETURNED) for line in active):
+        return Status.DELIVERED
+    return Status.SHIPPED
+
+
+def apply_derived_status(order: Order, lines: Iterable[OrderLine], *, actor=None, data: Mapping | None = None) -> bool:
+    """Move the order to the status its lines say (IllegalTransition if the lifecycle forbids it),
+    writing its history and announcing a cancellation. The caller holds the order's lock."""
+    before = order.status
+    if not order.transition(derived_status(order, lines)):
+        return False
+    fields = ["status"]
+    if order.status == Status.CANCELLED:
+        order.closed_at = timezone.now()
+        fields.append("closed_at")
+    order.save(update_fields=fields)
+    kind = Kind.CANCELLED if order.status == Status.CANCELLED else Kind.STATUS_CHANGED
+    OrderEvent.objects.create(
+        order=order, kind=kind, from_status=before, to_status=order.status, actor=actor, data=dict(data or {})
+    )
+    if order.status == Status.CANCELLED:
+        publish("order.cancelled", order_id=order.id, buyer_id=order.buyer_id)
+    return True
+
+
+# --- Shipping and delivery (logistics' events) --------------------------------------------------
+
+
+def mark_lines_shipped(*, order_id: str, line_ids: Iterable[int], shipment_id: str = "", event_id: str = "") -> int:
+    """Lines whose parcel has left become shipped (lines already shipped or further are left as they
+    are, so a repeated or late event changes nothing); returns how many moved."""
+    return _move_lines(
+        order_id=order_id, line_ids=line_ids, to=LineStatus.SHIPPED, kind=Kind.LINES_SHIPPED,
+        data={"shipment_id": shipment_id, "event_id": event_id},
+    )  # fmt: skip
+
+
+def mark_lines_delivered(
+    *,
+    order_id: str,
+    line_ids: Iterable[int],
+    shipment_id: str = "",
+    delivered_at: str | None = None,
+    event_id: str = "",
+) -> int:
+    """Lines whose parcel arrived become delivered, stamped with the delivery time (the return window
+    counts from it); a repeated event changes nothing. Returns how many moved."""
+    at = _parse_time(delivered_at)
+    return _move_lines(
+        order_id=order_id, line_ids=line_ids, to=LineStatus.DELIVERED, kind=Kind.LINES_DELIVERED, at=at,
+        data={"shipment_id": shipment_id, "event_id": event_id},
+    )  # fmt: skip
+
+
+def _move_lines(
+    *, order_id: str, line_ids: Iterable[int], to: str, kind: str, data: dict, at: datetime | None = None
+) -> int:
+    wanted = {int(line_id) for line_id in line_ids}
+    with transaction.atomic(durable=True):
+        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        if order is None or order.status in (Status.PENDING_PAYMENT, Status.EXPIRED):
+            return 0
+        lines = lock_order_lines(order=order)
+        moved = []
+        for line in lines:
+            if line.pk not in wanted or to not in OrderLine.TRANSITIONS[line.status]:
+                continue  # already there or further, or cancelled: nothing to do
+            line.transition(to)
+            if at is not None and to == LineStatus.DELIVERED:
+                line.delivered_at = at
+            line.save(update_fields=["status", "shipped_at", "delivered_at"])
+            moved.append(line.pk)
+        if moved:
+            OrderEvent.objects.create(
+                order=order, kind=kind, from_status=order.status, to_status=order.status,
+                data={**data, "line_ids": moved},
+            )  # fmt: skip
+            apply_derived_status(order, lines)
+        return len(moved)
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    parsed = parse_datetime(str(value))
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+# --- Cancelling an item -------------------------------------------------------------------------
+
+
+def cancel_item(
+    *, user, order_id: str, product_id: int, reason: str, refund_instructions: Mapping[str, Any] | None = None
+) -> CancelResult:
+    """Cancel the buyer's not-yet-shipped lines of a product: unpaid, its hold is released; paid, its
+    units go back on sale and its share (with tax, and shipping once nothing is left to ship) is refunded.
+
+    Raises OrderNotFound (anyone else's order), ItemNotInOrder, ItemShipped (409 item_shipped: a return
+    is the way then), ItemNotCancellable / IllegalTransition (closed order, line already cancelled).
+    """
+    order, cancelled, claims = _cancel(
+        user=user, order_id=order_id, product_id=product_id, reason=reason,
+        refund_instructions=dict(refund_instructions or {}),
+    )  # fmt: skip
+    refunds = [pay_refund(order_refund_id=claim.id) or claim for claim in claims]
+    return CancelResult(order=order, cancelled=cancelled, refunds=refunds)
+
+
+def _cancel(*, user, order_id: str, product_id: int, reason: str, refund_instructions: dict):
+    with transaction.atomic(durable=True):
+        order = lock_order(order_id=order_id, buyer=user)
+        lines = lock_order_lines(order=order)
+        of_product = [line for line in lines if line.product_id == product_id]
+        if not of_product:
+            raise ItemNotInOrder()
+        if order.status in CLOSED_STATUSES:
+            raise ItemNotCancellable(order_id=order.id, order_status=order.status)
+        targets = [line for line in of_product if line.status == LineStatus.OPEN]
+        if not targets and any(line.status != LineStatus.CANCELLED for line in of_product):
+            raise ItemShipped(order_id=order.id, product_id=product_id)
+        if not targets:
+            raise IllegalTransition(kind="line", from_status=LineStatus.CANCELLED, to_status=LineStatus.CANCELLED)
+        paid = order.status not in UNPAID_STATUSES
+        for line in targets:
+            if paid:
+                try:
+                    logistics_services.remove_line(order_line_id=line.pk)
+                except logistics_errors.AlreadyShipped:
+                    raise ItemShipped(order_id=order.id, product_id=product_id) from None
+            line.transition(LineStatus.CANCELLED)
+            line.save(update_fields=["status", "cancelled_at"])
+        variant_ids = [line.variant_id for line in targets]
+        claims = []
+        if paid:
+            for line in targets:
+                inventory_services.return_to_stock(
+                    variant_id=line.variant_id, quantity=line.quantity, reference=order.id, actor=user
+                )
+            nothing_left = all(line.status == LineStatus.CANCELLED for line in lines)
+            for line in targets:
+                claim = claim_refund(
+                    order=order, amount=_cancel_share(order, line, everything=nothing_left), reason="cancel", line=line
+                )
+                if claim is not None:
+                    claims.append(claim)
+        else:
+            inventory_services.release_holds(reference=order.id, variant_ids=variant_ids, actor=user)
+            _reprice_unpaid(order, lines)
+        by_line = {claim.line_id: claim for claim in claims}
+        OrderEvent.objects.create(
+            order=order, kind=Kind.ITEM_CANCELLED, from_status=order.status, to_status=order.status, actor=user,
+            data={
+                "line_ids": [line.pk for line in targets], "reason": reason[:500],
+                "refund_instructions": refund_instructions,
+                "refund": f"{sum((c.amount for c in claims), Decimal(0)):.2f}" if claims else None,
+            },
+        )  # fmt: skip
+        for line in targets:
+            claim = by_line.get(line.pk)
+            publish(
+                "order.item_cancelled",
+                order_id=order.id,
+                buyer_id=order.buyer_id,
+                line_id=line.pk,
+                seller_id=line.seller_id,
+                refund_amount=f"{claim.amount:.2f}" if claim else None,
+            )
+        apply_derived_status(order, lines, actor=user, data={"reason": reason[:500]})
+    return order, [line.pk for line in targets], claims
+
+
+def _cancel_share(order: Order, line: OrderLine, *, everything: bool) -> Decimal:
+    """What cancelling a paid line gives back: its total and its share of the tax; once every line is
+    cancelled, whatever of the order is still unrefunded (shipping, and any rounding cent)."""
+    if everything:
+        return order.total - order.refunded_amount
+    return line.line_total + tax_share(order, line.line_total)
+
+
+def tax_share(order: Order, goods: Decimal) -> Decimal:
+    """The part of the order's tax charged on ``goods`` (a part of its subtotal), to the cent."""
+    if not order.subtotal:
+        return Decimal("0.00")
+    return to_money(order.tax * goods / order.subtotal)
+
+
+def _reprice_unpaid(order: Order, lines: list[OrderLine]) -> None:
+    """An unpaid order without some lines costs less: what is left to pay is re-totalled."""
+    open_lines = [line for line in lines if line.status != LineStatus.CANCELLED]
+    if not open_lines:
+        return
+    totals = order_totals(subtotal=sum((line.line_total for line in open_lines), Decimal(0)), shipping=order.shipping)
+    order.subtotal, order.tax, order.total = totals.subtotal, totals.tax, totals.total
+    order.save(update_fields=["subtotal", "tax", "total"])
