@@ -28,11 +28,10 @@ def note_payment_failed(*, payment_id: str, order_id: str, decline_code: str = "
 def mark_lines_shipped(
     *, order_id: str, status: str, line_ids: list, shipment_id: str = "", event_id: str = "", **_
 ) -> None:
-    """A parcel left the seller (or moved on): its lines are shipped; a delivery is handled below."""
-    if status in SHIPPED_STATUSES:
+    """A parcel left the seller (or moved on): its lines are shipped. A delivery is left to
+    "shipment.delivered", which carries the carrier's time of delivery (the return window counts from it)."""
+    if status in SHIPPED_STATUSES or status == "delivered":
         services.mark_lines_shipped(order_id=order_id, line_ids=line_ids, shipment_id=shipment_id, event_id=event_id)
-    elif status == "delivered":
-        services.mark_lines_delivered(order_id=order_id, line_ids=line_ids, shipment_id=shipment_id, event_id=event_id)
 
 
 @subscriber("shipment.delivered")
