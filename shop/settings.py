@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "payments",
     "logistics",
     "notifications",
+    "recommendations",
 ]
 
 MIDDLEWARE = [

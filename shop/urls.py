@@ -14,6 +14,7 @@ from logistics import urls as logistics_urls
 from notifications import urls as notifications_urls
 from orders import urls as orders_urls
 from payments import urls as payments_urls
+from recommendations import urls as recommendations_urls
 from sellers import urls as sellers_urls
 from shop import views
 
@@ -27,6 +28,7 @@ api_v1 = [
     path("", include((payments_urls.api_urlpatterns, "payments"))),
     path("", include((logistics_urls.api_urlpatterns, "logistics"))),
     path("", include((notifications_urls.api_urlpatterns, "notifications"))),
+    path("", include((recommendations_urls.api_urlpatterns, "recommendations"))),
 ]
 
 urlpatterns = [

@@ -381,7 +381,9 @@ def _expire(order: Order, *, actor) -> None:
 
 def _publish_paid(order: Order) -> None:
     """Announce the payment with what shipping needs: the lines, their sellers and quantities."""
-    lines = order.lines.order_by("id").values_list("id", "seller_id", "product_name", "sku", "quantity", "status")
+    lines = order.lines.order_by("id").values_list(
+        "id", "seller_id", "product_id", "product_name", "sku", "quantity", "status"
+    )
     publish(
         "order.paid",
         order_id=order.id,
@@ -389,8 +391,15 @@ def _publish_paid(order: Order) -> None:
         shipping_method=order.shipping_method,
         paid_at=order.paid_at.isoformat(),
         lines=[
-            {"line_id": line_id, "seller_id": seller_id, "product_name": name, "sku": sku, "quantity": quantity}
-            for line_id, seller_id, name, sku, quantity, status in lines
+            {
+                "line_id": line_id,
+                "seller_id": seller_id,
+                "product_id": product_id,
+                "product_name": name,
+                "sku": sku,
+                "quantity": quantity,
+            }
+            for line_id, seller_id, product_id, name, sku, quantity, status in lines
             if status == OrderLine.Status.OPEN
         ],
     )

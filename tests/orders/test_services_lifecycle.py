@@ -135,8 +135,8 @@ def test_order_paid_carries_what_shipping_needs(buyer, buyer_client, django_capt
         "shipping_method": "standard",
         "paid_at": Order.objects.get(pk=order_id).paid_at.isoformat(),
         "lines": [
-            {"line_id": line.pk, "seller_id": line.seller_id, "product_name": line.product_name, "sku": line.sku,
-             "quantity": 2}
+            {"line_id": line.pk, "seller_id": line.seller_id, "product_id": line.product_id,
+             "product_name": line.product_name, "sku": line.sku, "quantity": 2}
         ],
     }  # fmt: skip
 

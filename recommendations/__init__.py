@@ -1,0 +1,1 @@
+"""Recommendations: "customers who bought this also bought", learned from paid orders."""
