@@ -7,7 +7,6 @@ JavaScript every form posts and redirects back (POST, redirect, GET).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,21 +19,14 @@ from cart.errors import InvalidQuantity
 from cart.forms import AddToCartForm, QuantityForm, first_error
 from catalog import selectors as catalog_selectors
 from shop.api.errors import DomainError, FieldConflict
-
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CAD": "CA$", "AUD": "A$"}
-
-
-def _currency_symbol() -> str:
-    code = settings.STORE_CURRENCY
-    return CURRENCY_SYMBOLS.get(code, f"{code} ")
-
+from shop.currency import currency_symbol
 
 # --- The cart page ----------------------------------------------------------------------------------
 
 
 def _cart_context(view: selectors.CartView, **extra) -> dict:
     # cart_item_count overrides the context processor's: the header badge needs no query of its own.
-    return {"cart": view, "currency_symbol": _currency_symbol(), "cart_item_count": view.count, **extra}
+    return {"cart": view, "currency_symbol": currency_symbol(), "cart_item_count": view.count, **extra}
 
 
 @never_cache
@@ -115,7 +107,7 @@ def _confirm_page(request: HttpRequest, product_id: int, form: AddToCartForm, *,
         "choices": choices,
         "quantity": form.data.get("quantity") or 1,
         "error": error,
-        "currency_symbol": _currency_symbol(),
+        "currency_symbol": currency_symbol(),
     }
     return render(request, "cart/add.html", context, status=status)
 

@@ -23,16 +23,17 @@ from catalog.errors import CategoryNotFound, NotASeller
 from catalog.search import SORTS, SearchParams, search_products
 from catalog.selectors import products as selectors
 from catalog.selectors.categories import category_by_slug_or_id
+from catalog.selectors.products import card_json as render_card
+from catalog.selectors.products import category_json as _category
+from catalog.selectors.products import file_url as _file_url
+from catalog.selectors.products import money
+from catalog.selectors.products import seller_json as _seller
+from catalog.selectors.products import storefront_url as _storefront_url
 from sellers import selectors as seller_selectors
 
 PUBLIC_MAX_AGE = 60
 MAX_QUANTITY = 1_000_000_000
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
-
-
-def money(value: Decimal) -> str:
-    """Money in the API: a decimal string with the currency's two places."""
-    return f"{value:.2f}"
 
 
 def public(response: Response) -> Response:
@@ -51,45 +52,6 @@ class PublicReadMixin:
 
 
 # --- Rendering ----------------------------------------------------------------------------------
-
-
-def _file_url(field_file) -> str | None:
-    return field_file.url if field_file else None
-
-
-def _category(category) -> dict | None:
-    if category is None:
-        return None
-    return {"id": category.pk, "slug": category.slug, "name": category.name}
-
-
-def _seller(product) -> dict:
-    return {"id": product.seller_id, "store_name": product.seller.store_name}
-
-
-def _storefront_url(product) -> str:
-    if product.slug:
-        return reverse("catalog:product", kwargs={"product_id": product.pk, "slug": product.slug})
-    return reverse("catalog:product-short", kwargs={"product_id": product.pk})
-
-
-def render_card(product) -> dict:
-    image = product.card_image
-    return {
-        "id": product.pk,
-        "name": product.name,
-        "slug": product.slug,
-        "price": money(product.price),
-        "currency": settings.STORE_CURRENCY,
-        "category": _category(product.category),
-        "seller": _seller(product),
-        "brand": product.brand,
-        "rating": float(product.rating),
-        "review_count": product.review_count,
-        "image": (_file_url(image.thumbnail) or _file_url(image.image)) if image is not None else None,
-        "in_stock": bool(product.in_stock),
-        "url": _storefront_url(product),
-    }
 
 
 def render_image(image) -> dict:

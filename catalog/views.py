@@ -23,13 +23,11 @@ from catalog.search import SORTS, SearchResult, search_products
 from catalog.selectors import pages
 from catalog.selectors.categories import CategoryNode, ancestors, category_by_slug_or_id, category_tree
 from shop.api.errors import DomainError
-
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CAD": "CA$", "AUD": "A$"}
+from shop.currency import currency_symbol
 
 
 def _currency() -> dict:
-    code = getattr(settings, "STORE_CURRENCY", "USD")
-    return {"currency": code, "currency_symbol": CURRENCY_SYMBOLS.get(code, f"{code} ")}
+    return {"currency": settings.STORE_CURRENCY, "currency_symbol": currency_symbol()}
 
 
 # --- Home ------------------------------------------------------------------------------------------

@@ -48,17 +48,13 @@ from orders.forms import (
 from payments import selectors as payment_selectors
 from sellers import selectors as seller_selectors
 from shop.api.errors import DomainError
+from shop.currency import currency_symbol
 
 CART_URL = "cart:page"
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CAD": "CA$", "AUD": "A$"}
 # A double-clicked "Place order" must not place two orders: each checkout form carries a token, and a
 # second request with the same token waits for the first and follows it to its order (_place_once).
 SUBMIT_WAIT_SECONDS = 10
 SUBMIT_MEMORY_SECONDS = 60 * 60
-
-
-def _currency_symbol(code: str) -> str:
-    return CURRENCY_SYMBOLS.get(code, f"{code} ")
 
 
 def _line_name(line) -> str:
@@ -208,7 +204,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             "goods_total": quote.subtotal + quote.tax,  # tax is on goods only, so the total is this + shipping
             "submit_token": request.POST.get("submit_token") or secrets.token_urlsafe(16),
             "hold_minutes": max(1, settings.ORDER_HOLD_SECONDS // 60),
-            "currency_symbol": _currency_symbol(quote.currency),
+            "currency_symbol": currency_symbol(quote.currency),
         },
     )
 
@@ -233,7 +229,7 @@ def _order_context(order, now: datetime) -> dict:
         "past_hold": order.status == "pending_payment" and order.expires_at <= now,
         "seconds_left": seconds_left,
         "time_left": _time_left_text(seconds_left),
-        "currency_symbol": _currency_symbol(order.currency),
+        "currency_symbol": currency_symbol(order.currency),
         "shipping_label": settings.SHIPPING_METHODS.get(order.shipping_method, {}).get("label", order.shipping_method),
     }
 
@@ -433,7 +429,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
             "orders": list(page.object_list),
             "filtered": filtered,
             "filter_query": urlencode(query),
-            "currency_symbol": _currency_symbol(settings.STORE_CURRENCY),
+            "currency_symbol": currency_symbol(settings.STORE_CURRENCY),
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
@@ -493,7 +489,7 @@ def _cancelled_message(line, result, currency: str) -> str:
     amount, status = result.refund_amount, result.refund_status
     text = f"{line.product_name} is cancelled."
     if amount is not None:
-        money = f"{_currency_symbol(currency)}{Decimal(str(amount)):,.2f}"
+        money = f"{currency_symbol(currency)}{Decimal(str(amount)):,.2f}"
         if status == "succeeded":
             text += f" {money} has been refunded to your card."
         else:
@@ -572,7 +568,7 @@ def return_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "returns": list(page.object_list),
-            "currency_symbol": _currency_symbol(settings.STORE_CURRENCY),
+            "currency_symbol": currency_symbol(settings.STORE_CURRENCY),
         },
     )
 
@@ -657,7 +653,7 @@ def seller_returns(request: HttpRequest) -> HttpResponse:
             "returns": list(page.object_list),
             "reject_form": RejectReturnForm(),
             "receive_form": ReceiveReturnForm(),
-            "currency_symbol": _currency_symbol(settings.STORE_CURRENCY),
+            "currency_symbol": currency_symbol(settings.STORE_CURRENCY),
         },
     )
 
@@ -689,7 +685,7 @@ def seller_return_decision(request: HttpRequest, return_id: str, action: str) ->
             refund = done.return_request.refund_amount or Decimal(0)
             text = (
                 f"Return {return_id} received; the buyer is refunded "
-                f"{_currency_symbol(settings.STORE_CURRENCY)}{refund:,.2f}."
+                f"{currency_symbol(settings.STORE_CURRENCY)}{refund:,.2f}."
             )
         else:
             raise Http404("No such action.")

@@ -14,6 +14,7 @@ from catalog.selectors.categories import (
 )
 from catalog.selectors.products import (
     ProductDetail,
+    card_json,
     categories_with_counts,
     listed_products,
     product_cards,
@@ -30,6 +31,7 @@ from catalog.selectors.products import (
 __all__ = [
     "ProductDetail",
     "ancestors",
+    "card_json",
     "categories_with_counts",
     "category_by_slug_or_id",
     "category_tree",

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
+from django.urls import reverse
 
 from catalog.errors import NotProductOwner, ProductNotFound
 from catalog.models import Product, ProductImage, Review, Variant
@@ -175,3 +178,51 @@ def categories_with_counts() -> list[CategoryCount]:
         if node.parent_id is None or node.parent_id not in tree:
             visit(node.id)
     return ordered
+
+
+# --- Products as the API shows them (catalog's own API and other apps' answers share one shape) ---
+
+
+def money(value: Decimal) -> str:
+    """Money in the API: a decimal string with the currency's two places."""
+    return f"{value:.2f}"
+
+
+def file_url(field_file) -> str | None:
+    return field_file.url if field_file else None
+
+
+def category_json(category) -> dict | None:
+    if category is None:
+        return None
+    return {"id": category.pk, "slug": category.slug, "name": category.name}
+
+
+def seller_json(product) -> dict:
+    return {"id": product.seller_id, "store_name": product.seller.store_name}
+
+
+def storefront_url(product) -> str:
+    if product.slug:
+        return reverse("catalog:product", kwargs={"product_id": product.pk, "slug": product.slug})
+    return reverse("catalog:product-short", kwargs={"product_id": product.pk})
+
+
+def card_json(product) -> dict:
+    """A product list card, for a product from ``product_cards`` (or annotated and fetched as it does)."""
+    image = product.card_image
+    return {
+        "id": product.pk,
+        "name": product.name,
+        "slug": product.slug,
+        "price": money(product.price),
+        "currency": settings.STORE_CURRENCY,
+        "category": category_json(product.category),
+        "seller": seller_json(product),
+        "brand": product.brand,
+        "rating": float(product.rating),
+        "review_count": product.review_count,
+        "image": (file_url(image.thumbnail) or file_url(image.image)) if image is not None else None,
+        "in_stock": bool(product.in_stock),
+        "url": storefront_url(product),
+    }
