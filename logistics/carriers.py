@@ -19,7 +19,6 @@ from logistics.errors import InvalidCarrierWebhook
 from shop import webhooks
 
 SIGNATURE_HEADER = webhooks.SIGNATURE_HEADER
-DEFAULT_TOLERANCE_SECONDS = 300
 TRACKING_STATUSES = ("in_transit", "out_for_delivery", "delivered")
 
 
@@ -39,7 +38,7 @@ def _secret() -> bytes:
 
 
 def _tolerance() -> int:
-    return int(getattr(settings, "LOGISTICS_WEBHOOK_TOLERANCE_SECONDS", DEFAULT_TOLERANCE_SECONDS))
+    return settings.LOGISTICS_WEBHOOK_TOLERANCE_SECONDS
 
 
 def signed_request(update: Mapping[str, Any], *, timestamp: int | None = None) -> tuple[bytes, dict[str, str]]:
@@ -53,7 +52,7 @@ def signed_request(update: Mapping[str, Any], *, timestamp: int | None = None) -
 
 def verify_webhook(*, body: bytes, headers: Mapping[str, str]) -> TrackingUpdate:
     """The tracking update in a carrier's webhook; raises InvalidCarrierWebhook unless the signature is
-    right, fresh (LOGISTICS_WEBHOOK_TOLERANCE_SECONDS, default 300) and the body readable."""
+    right, fresh (LOGISTICS_WEBHOOK_TOLERANCE_SECONDS) and the body readable."""
     try:
         signature = webhooks.verify(secret=_secret(), body=body, headers=headers, tolerance_seconds=_tolerance())
     except webhooks.InvalidSignature as exc:

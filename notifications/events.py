@@ -274,7 +274,7 @@ def notify_shipped(
 def notify_delivered(*, event_id: str, shipment_id: str, order_id: str, buyer_id: int, line_ids=(), **_) -> None:
     """A parcel arrived."""
     lines = _order_lines(_order(buyer_id=buyer_id, order_id=order_id), line_ids)
-    window = getattr(settings, "RETURN_WINDOW_DAYS", 30)
+    window = settings.RETURN_WINDOW_DAYS
     services.notify(
         event_id=event_id,
         messages=_buyer_message(

@@ -104,7 +104,7 @@ def absolute_url(path: str) -> str:
     """A site path as a link in an e-mail: prefixed with SITE_URL when the site knows its address."""
     if not path or path.startswith(("http://", "https://")):
         return path
-    return getattr(settings, "SITE_URL", "").rstrip("/") + path
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def render_email(*, notification: Notification, message: Message) -> EmailMultiAlternatives:

@@ -298,6 +298,8 @@ SIMULATED_CARRIER_STEP_SECONDS = env.int("SIMULATED_CARRIER_STEP_SECONDS", defau
 LOGISTICS_WEBHOOK_SECRET = env.str("LOGISTICS_WEBHOOK_SECRET", default="") or (
     "whsec_" + hashlib.sha256(f"carrier-webhooks:{SECRET_KEY}".encode()).hexdigest()[:40]
 )
+# Signed carrier webhooks older (or newer) than this are refused.
+LOGISTICS_WEBHOOK_TOLERANCE_SECONDS = env.int("LOGISTICS_WEBHOOK_TOLERANCE_SECONDS", default=300)
 # Buyers may ask to return an item this many days after it was delivered.
 RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
 
