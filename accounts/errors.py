@@ -1,6 +1,6 @@
 """Errors raised by the accounts services."""
 
-from shop.api.errors import FieldConflict, NotFound
+from shop.errors import FieldConflict, NotFound
 
 
 class EmailAlreadyRegistered(FieldConflict):

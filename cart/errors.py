@@ -5,7 +5,7 @@ Asking for more than is available is inventory's ``OutOfStock`` (409 ``out_of_st
 
 from rest_framework import status
 
-from shop.api.errors import DomainError, FieldConflict, NotFound
+from shop.errors import DomainError, FieldConflict, NotFound
 
 
 class CartItemNotFound(NotFound):

@@ -18,7 +18,7 @@ from cart import selectors, services
 from cart.errors import InvalidQuantity
 from cart.forms import AddToCartForm, QuantityForm, first_error
 from catalog import selectors as catalog_selectors
-from shop.api.errors import DomainError, FieldConflict
+from shop.errors import DomainError, FieldConflict
 from shop.currency import currency_symbol
 
 # --- The cart page ----------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Errors raised by the catalog services and selectors."""
 
-from shop.api.errors import DomainError, FieldConflict, NotFound, PermissionDenied
+from shop.errors import DomainError, FieldConflict, NotFound, PermissionDenied
 
 
 class CategoryNotFound(NotFound):

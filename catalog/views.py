@@ -22,7 +22,7 @@ from catalog.forms import PAGE_SIZE, RATING_CHOICES, SORT_LABELS, BrowseForm, Re
 from catalog.search import SORTS, SearchResult, search_products
 from catalog.selectors import pages
 from catalog.selectors.categories import CategoryNode, ancestors, category_by_slug_or_id, category_tree
-from shop.api.errors import DomainError
+from shop.errors import DomainError
 from shop.currency import currency_symbol
 
 

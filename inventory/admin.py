@@ -8,7 +8,7 @@ from django.utils.html import format_html
 
 from inventory import services
 from inventory.models import Hold, LowStockAlert, StockLevel, StockMovement
-from shop.api.errors import DomainError
+from shop.errors import DomainError
 
 
 class StockLevelForm(forms.ModelForm):

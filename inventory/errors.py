@@ -1,6 +1,6 @@
 """Errors raised by the inventory services."""
 
-from shop.api.errors import DomainError, FieldConflict, PermissionDenied
+from shop.errors import DomainError, FieldConflict, PermissionDenied
 
 
 class InvalidQuantity(FieldConflict):

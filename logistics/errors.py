@@ -2,7 +2,7 @@
 
 from rest_framework import status
 
-from shop.api.errors import DomainError, NotFound, PermissionDenied
+from shop.errors import DomainError, NotFound, PermissionDenied
 
 
 class ShipmentNotFound(NotFound):

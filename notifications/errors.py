@@ -1,6 +1,6 @@
 """Domain errors of the notifications app."""
 
-from shop.api.errors import NotFound
+from shop.errors import NotFound
 
 
 class NotificationNotFound(NotFound):

@@ -2,7 +2,7 @@
 
 from rest_framework import status
 
-from shop.api.errors import DomainError, FieldConflict, NotFound, PermissionDenied
+from shop.errors import DomainError, FieldConflict, NotFound, PermissionDenied
 
 
 class OrderNotFound(NotFound):

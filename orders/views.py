@@ -47,7 +47,7 @@ from orders.forms import (
 )
 from payments import selectors as payment_selectors
 from sellers import selectors as seller_selectors
-from shop.api.errors import DomainError
+from shop.errors import DomainError
 from shop.currency import currency_symbol
 
 CART_URL = "cart:page"

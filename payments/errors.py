@@ -2,7 +2,7 @@
 
 from rest_framework import status
 
-from shop.api.errors import DomainError, FieldConflict, NotFound
+from shop.errors import DomainError, FieldConflict, NotFound
 
 
 class PaymentNotFound(NotFound):

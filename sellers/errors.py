@@ -1,6 +1,6 @@
 """Errors raised by the sellers services."""
 
-from shop.api.errors import DomainError, FieldConflict
+from shop.errors import DomainError, FieldConflict
 
 
 class AlreadySeller(DomainError):

@@ -1,6 +1,6 @@
 """Storefront-wide request handling."""
 
-from shop.api.errors import NotFound
+from shop.errors import NotFound
 from shop.views import page_not_found
 
 

@@ -25,7 +25,7 @@ from orders.selectors import to_money
 from payments import errors as payment_errors
 from payments import selectors as payment_selectors
 from payments import services as payment_services
-from shop.api.errors import DomainError
+from shop.errors import DomainError
 from shop.events import publish
 
 logger = structlog.get_logger(__name__)

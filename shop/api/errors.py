@@ -1,6 +1,6 @@
-"""Domain errors and the one place that turns any API error into RFC 9457 problem details.
+"""The one place that turns any API error into RFC 9457 problem details.
 
-Services raise a ``DomainError`` subclass with a stable ``code``; views never build error bodies.
+Services raise a ``shop.errors.DomainError`` subclass with a stable ``code``; views never build error bodies.
 """
 
 from __future__ import annotations
@@ -12,58 +12,14 @@ from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
+
+from shop.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
-
-
-class DomainError(Exception):
-    """A business rule said no. ``code`` is stable for clients; ``extra`` adds fields to the body."""
-
-    code = "conflict"
-    status = status.HTTP_409_CONFLICT
-    title = "Conflict"
-    default_message = "The request conflicts with the current state."
-
-    def __init__(self, message: str | None = None, **extra: Any) -> None:
-        self.message = message or self.default_message
-        self.extra = extra
-        super().__init__(self.message)
-
-
-class FieldConflict(DomainError):
-    """Input that is well-formed but collides with existing data (a taken e-mail, a duplicate SKU).
-
-    Reported like any validation error, naming the field, so clients handle both the same way.
-    """
-
-    code = "validation_error"
-    status = status.HTTP_400_BAD_REQUEST
-    title = "Invalid input"
-    field = "non_field_errors"
-
-    def __init__(self, message: str | None = None) -> None:
-        message = message or self.default_message
-        super().__init__(message, errors={self.field: [message]})
-
-
-class PermissionDenied(DomainError):
-    """Signed in, but this user may not do this."""
-
-    code = "permission_denied"
-    status = status.HTTP_403_FORBIDDEN
-    title = "Forbidden"
-    default_message = "You are not allowed to do this."
-
-
-class NotFound(DomainError):
-    code = "not_found"
-    status = status.HTTP_404_NOT_FOUND
-    title = "Not found"
-    default_message = "Not found."
 
 
 def problem_type(code: str) -> str:

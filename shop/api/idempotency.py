@@ -31,7 +31,8 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
-from shop.api.errors import PROBLEM_CONTENT_TYPE, DomainError, FieldConflict
+from shop.api.errors import PROBLEM_CONTENT_TYPE
+from shop.errors import DomainError, FieldConflict
 from shop.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
