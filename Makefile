@@ -29,7 +29,7 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo --products $(DEMO_PRODUCTS)
 
-# Embedded default: SQLite, in-process cache, eager Celery, console e-mail. Set DATABASE_URL,
+# Embedded default: SQLite, a file cache in var/cache, eager Celery, console e-mail. Set DATABASE_URL,
 # REDIS_URL, CELERY_BROKER_URL ... to use real services instead.
 run: seed
 	@mkdir -p var/static
@@ -48,10 +48,15 @@ chromium:
 test: install chromium
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
 
+# Style, then the layers and public surfaces (import-linter), then the lock lint: no select_for_update
+# outside an app's locks.py (tools/lock_lint.py); last, the event catalogue in docs/ARCHITECTURE.md is
+# the one the code declares (tools/event_catalogue.py rewrites it).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/python tools/lock_lint.py
+	$(BIN)/python tools/event_catalogue.py --check
 
 format: install
 	$(BIN)/ruff format .

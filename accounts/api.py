@@ -144,6 +144,7 @@ class AddressListView(ListAPIView):
     def get_queryset(self):
         return selectors.addresses_for(user=self.request.user)
 
+    @extend_schema(responses={201: AddressSerializer})
     def post(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

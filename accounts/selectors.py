@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
 from accounts.errors import AddressNotFound
 from accounts.models import Address, User, normalize_email
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How to reach a user: the account's e-mail and the name to greet them by (the e-mail when blank)."""
+
+    user_id: int
+    email: str
+    name: str
+
+
+def contacts(*, user_ids: Iterable[int]) -> dict[int, Contact]:
+    """The users by id with their e-mail and greeting name (one query); unknown ids are left out."""
+    rows = User.objects.filter(pk__in=list(user_ids)).values("pk", "email", "name")
+    return {row["pk"]: Contact(user_id=row["pk"], email=row["email"], name=row["name"] or row["email"]) for row in rows}
 
 
 def email_is_registered(*, email: str) -> bool:

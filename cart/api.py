@@ -7,8 +7,6 @@ session, with CSRF checked on every change. Answers are per visitor, never cache
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
@@ -17,12 +15,7 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.response import Response
 
 from cart import selectors, services
-
-
-def money(value: Decimal) -> str:
-    """Money in the API: a decimal string with the currency's two places."""
-    return f"{value:.2f}"
-
+from shop.money import to_str
 
 # --- Rendering ----------------------------------------------------------------------------------
 
@@ -36,9 +29,9 @@ def render_line(line: selectors.CartLine) -> dict:
         "name": line.product_name,
         "quantity": line.quantity,
         "options": line.options,
-        "unit_price": money(line.unit_price),
-        "price_at_add": money(line.price_at_add),
-        "line_total": money(line.line_total),
+        "unit_price": to_str(line.unit_price),
+        "price_at_add": to_str(line.price_at_add),
+        "line_total": to_str(line.line_total),
         "available": line.available,
         "price_changed": line.price_changed,
         "short": line.short,
@@ -52,7 +45,7 @@ def render_line(line: selectors.CartLine) -> dict:
 def render_cart(view: selectors.CartView) -> dict:
     return {
         "products": [render_line(line) for line in view.lines],
-        "subtotal": money(view.subtotal),
+        "subtotal": to_str(view.subtotal),
         "currency": view.currency,
         "count": view.count,
         "saved_for_later": [render_line(line) for line in view.saved],

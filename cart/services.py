@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from cart.errors import CartItemNotFound, EmptyCart, InvalidQuantity, ItemsUnavailable, UnknownOptions
+from cart.locks import lock_cart, lock_carts, lock_user_cart
 from cart.models import Cart, CartItem
 from cart.selectors import SESSION_CART_KEY, CheckoutLine, cart_id_in_session, ordered_options, variants_on_sale
 from inventory import selectors as inventory_selectors
@@ -96,11 +97,6 @@ def _choose_variant(*, product_id: int, options: Mapping[str, str] | None, sku: 
 # --- Changing the cart ------------------------------------------------------------------------------
 
 
-def _lock_cart(cart_id: int) -> bool:
-    """Lock the cart row for the rest of the transaction (and mark it changed); False if it is gone."""
-    return Cart.objects.filter(pk=cart_id).update(updated_at=timezone.now()) == 1
-
-
 def _out_of_stock(*, variant_id: int, requested: int, available: int) -> OutOfStock:
     if available <= 0:
         message = "Sorry, this item is sold out."
@@ -127,7 +123,7 @@ def add_to_cart(
         raise InvalidQuantity(f"Quantity must be between 1 and {MAX_LINE_QUANTITY}.")
     with transaction.atomic(durable=True):
         variant = _choose_variant(product_id=product_id, options=options, sku=sku)
-        if not _lock_cart(cart_id):
+        if not lock_cart(cart_id=cart_id):
             raise CartItemNotFound("Your cart is gone; please reload the page.")
         item = CartItem.objects.filter(cart_id=cart_id, variant_id=variant.pk).first()
         wanted = quantity + (item.quantity if item else 0)
@@ -152,7 +148,7 @@ def add_to_cart(
 
 def _locked_item(*, cart_id: int | None, item_id: int) -> CartItem:
     """The cart's line, its cart row locked; CartItemNotFound for another cart's line or a missing one."""
-    if cart_id is None or not _lock_cart(cart_id):
+    if cart_id is None or not lock_cart(cart_id=cart_id):
         raise CartItemNotFound()
     item = CartItem.objects.filter(pk=item_id, cart_id=cart_id).first()
     if item is None:
@@ -204,12 +200,7 @@ def merge_guest_cart(*, user, guest_cart_id: int) -> int:
         user_cart_id = _user_cart_id(user=user, create=True)
         if user_cart_id == guest_cart_id:
             return 0
-        locked = list(
-            Cart.objects.select_for_update()
-            .filter(pk__in=[user_cart_id, guest_cart_id])
-            .order_by("pk")
-            .values_list("pk", "user_id")
-        )
+        locked = lock_carts(cart_ids=[user_cart_id, guest_cart_id])
         if (guest_cart_id, None) not in locked:
             return 0  # already merged (two sign-ins at once), or not a guest's cart
         guest_items = list(CartItem.objects.filter(cart_id=guest_cart_id))
@@ -269,9 +260,7 @@ def checkout_lines(*, user) -> list[CheckoutLine]:
     Must run inside the caller's transaction. Raises EmptyCart when nothing is in the cart, and
     ItemsUnavailable naming every line whose product is no longer sold.
     """
-    cart_id = (
-        Cart.objects.select_for_update().filter(user_id=getattr(user, "pk", None)).values_list("pk", flat=True).first()
-    )
+    cart_id = lock_user_cart(user_id=getattr(user, "pk", None))
     if cart_id is None:
         raise EmptyCart()
     items = list(

@@ -19,14 +19,13 @@ from cart.errors import InvalidQuantity
 from cart.forms import AddToCartForm, QuantityForm, first_error
 from catalog import selectors as catalog_selectors
 from shop.errors import DomainError, FieldConflict
-from shop.currency import currency_symbol
 
 # --- The cart page ----------------------------------------------------------------------------------
 
 
 def _cart_context(view: selectors.CartView, **extra) -> dict:
     # cart_item_count overrides the context processor's: the header badge needs no query of its own.
-    return {"cart": view, "currency_symbol": currency_symbol(), "cart_item_count": view.count, **extra}
+    return {"cart": view, "cart_item_count": view.count, **extra}
 
 
 @never_cache
@@ -107,7 +106,6 @@ def _confirm_page(request: HttpRequest, product_id: int, form: AddToCartForm, *,
         "choices": choices,
         "quantity": form.data.get("quantity") or 1,
         "error": error,
-        "currency_symbol": currency_symbol(),
     }
     return render(request, "cart/add.html", context, status=status)
 

@@ -3,13 +3,13 @@ functions (paths, search text, the lowest price, normalized options, thumbnails,
 
 from django import forms
 from django.contrib import admin
-from django.db import transaction
 from django.utils.html import format_html
 
 from catalog import services
 from catalog.models import Category, Product, ProductImage, Review, Variant
 from catalog.selectors.categories import forget_category_tree
 from inventory import selectors as inventory_selectors
+from shop.side_effects import after_commit
 
 
 class CategoryAdminForm(forms.ModelForm):
@@ -44,11 +44,11 @@ class CategoryAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        transaction.on_commit(forget_category_tree)
+        after_commit("catalog.category_tree", forget_category_tree)
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        transaction.on_commit(forget_category_tree)
+        after_commit("catalog.category_tree", forget_category_tree)
 
 
 class VariantInline(admin.TabularInline):

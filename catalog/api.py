@@ -19,17 +19,17 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from catalog import services
-from catalog.errors import CategoryNotFound, NotASeller
+from catalog.errors import CategoryNotFound
 from catalog.search import SORTS, SearchParams, search_products
 from catalog.selectors import products as selectors
 from catalog.selectors.categories import category_by_slug_or_id
 from catalog.selectors.products import card_json as render_card
 from catalog.selectors.products import category_json as _category
 from catalog.selectors.products import file_url as _file_url
-from catalog.selectors.products import money
 from catalog.selectors.products import seller_json as _seller
 from catalog.selectors.products import storefront_url as _storefront_url
 from sellers import selectors as seller_selectors
+from shop.money import to_str
 
 PUBLIC_MAX_AGE = 60
 MAX_QUANTITY = 1_000_000_000
@@ -69,7 +69,7 @@ def render_variant(variant, *, owner: bool) -> dict:
     body = {
         "sku": variant.sku,
         "options": dict(sorted(variant.options.items())),
-        "price": money(variant.price),
+        "price": to_str(variant.price),
         "currency": settings.STORE_CURRENCY,
         "available": max(variant.available, 0),
     }
@@ -85,7 +85,7 @@ def render_detail(detail) -> dict:
         "name": product.name,
         "slug": product.slug,
         "description": product.description,
-        "price": money(product.price),
+        "price": to_str(product.price),
         "currency": settings.STORE_CURRENCY,
         "category": _category(product.category),
         "brand": product.brand,
@@ -481,9 +481,7 @@ class ProductListCreateView(PublicReadMixin, GenericAPIView):
         responses={201: ProductDetailSerializer},
     )
     def post(self, request):
-        seller = seller_selectors.seller_for_user(user=request.user)
-        if seller is None:
-            raise NotASeller()
+        seller = seller_selectors.seller_of(user=request.user)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         product = services.create_product(seller=seller, actor=request.user, **serializer.service_arguments())

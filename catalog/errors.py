@@ -59,10 +59,6 @@ class SlugTaken(InvalidField):
     default_message = "Another category already uses this slug."
 
 
-class NotASeller(PermissionDenied):
-    default_message = "Only sellers can list products. Open a store first."
-
-
 class NotProductOwner(PermissionDenied):
     default_message = "Only the seller who owns this product can change it."
 

@@ -159,3 +159,23 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class SalesEntry(models.Model):
+    """Units of a product that one event (an order paid, a line cancelled, a return received) added to its
+    ``sales_count`` (negative: taken off). One per event and product, so a redelivered event counts once."""
+
+    event_id = models.CharField(max_length=64, help_text="The outbox event that moved the figure.")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="sales_entries")
+    units = models.IntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event_id", "product"], name="catalog_sales_once_per_event"),
+        ]
+        verbose_name_plural = "sales entries"
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.units:+d} ({self.event_id})"

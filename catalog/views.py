@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
@@ -19,16 +18,11 @@ from django.views.decorators.http import require_POST
 
 from catalog import services
 from catalog.forms import PAGE_SIZE, RATING_CHOICES, SORT_LABELS, BrowseForm, ReviewForm, price_band_value
-from catalog.search import SORTS, SearchResult, search_products
+from catalog.search import PRICE_BAND_EDGES, SORTS, SearchResult, search_products
 from catalog.selectors import pages
 from catalog.selectors.categories import CategoryNode, ancestors, category_by_slug_or_id, category_tree
+from shop import money
 from shop.errors import DomainError
-from shop.currency import currency_symbol
-
-
-def _currency() -> dict:
-    return {"currency": settings.STORE_CURRENCY, "currency_symbol": currency_symbol()}
-
 
 # --- Home ------------------------------------------------------------------------------------------
 
@@ -41,7 +35,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "category_tiles": pages.home_categories(),
             "new_arrivals": pages.new_arrivals(),
             "best_rated": pages.best_rated(),
-            **_currency(),
         },
     )
 
@@ -108,24 +101,26 @@ def _size_order(size: str) -> tuple:
         return (2, 0, text)
 
 
-def _money(value, symbol: str) -> str:
-    return f"{symbol}{Decimal(value):,.2f}".removesuffix(".00")
+def _money(value) -> str:
+    return money.format_money(value, trim_whole=True)
 
 
-def _price_label(low, high, symbol: str) -> str:
+def _price_label(low, high) -> str:
     """ "Under $25", "$25 to $50", "$200 & above": a band's inclusive top (49.99) reads as the next edge."""
     if high not in (None, ""):
         high = Decimal(high)
-        if high % 1 == Decimal("0.99"):
-            high += Decimal("0.01")
+        step = money.minor_unit()
+        # 49.99 (49 in yen) is a band's top; in a whole-unit currency only a band edge says so.
+        if high + step in PRICE_BAND_EDGES or (step < 1 and (high + step) % 1 == 0):
+            high += step
     if low in (None, "") or Decimal(low) == 0:
-        return f"Under {_money(high, symbol)}" if high is not None else "Any price"
+        return f"Under {_money(high)}" if high is not None else "Any price"
     if high in (None, ""):
-        return f"{_money(low, symbol)} & above"
-    return f"{_money(low, symbol)} to {_money(high, symbol)}"
+        return f"{_money(low)} & above"
+    return f"{_money(low)} to {_money(high)}"
 
 
-def _price_group(facets: dict, form: BrowseForm, symbol: str) -> FacetGroup | None:
+def _price_group(facets: dict, form: BrowseForm) -> FacetGroup | None:
     """Price bands with products in them (``[{"value", "min", "max", "count"}]``), as radio buttons."""
     chosen = form.price_band
     options = []
@@ -133,11 +128,9 @@ def _price_group(facets: dict, form: BrowseForm, symbol: str) -> FacetGroup | No
         value = price_band_value(band.get("min"), band.get("max"))
         selected = chosen is not None and price_band_value(*chosen) == value
         if band["count"] or selected:
-            options.append(
-                FacetOption(value, _price_label(band.get("min"), band.get("max"), symbol), band["count"], selected)
-            )
+            options.append(FacetOption(value, _price_label(band.get("min"), band.get("max")), band["count"], selected))
     if chosen is not None and not any(o.selected for o in options):
-        options.append(FacetOption(price_band_value(*chosen), _price_label(*chosen, symbol), None, True))
+        options.append(FacetOption(price_band_value(*chosen), _price_label(*chosen), None, True))
     return FacetGroup(name="price", title="Price", kind="radio", options=options) if options else None
 
 
@@ -227,13 +220,12 @@ def _listing_context(
     search_page: bool,
     chosen_category: CategoryNode | None = None,
 ) -> dict:
-    symbol = _currency()["currency_symbol"]
     facets = result.facets or {}
     groups = [
         g
         for g in (
             _value_group(facets, form.value("brand", ()), name="brand", title="Brand"),
-            _price_group(facets, form, symbol),
+            _price_group(facets, form),
             _rating_group(facets, form),
             _value_group(facets, form.value("size", ()), name="size", title="Size"),
             _value_group(facets, form.value("color", ()), name="color", title="Colour"),
@@ -262,7 +254,6 @@ def _listing_context(
         "pagination": _pagination(request, page=form.page_number, count=result.count, limit=PAGE_SIZE),
         "first_shown": first,
         "last_shown": first + len(result.products) - 1 if result.count else 0,
-        **_currency(),
     }
 
 
@@ -307,7 +298,7 @@ def search(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "catalog/search.html",
-            {"form": form, "prompt": True, "category_tiles": pages.home_categories(), **_currency()},
+            {"form": form, "prompt": True, "category_tiles": pages.home_categories()},
         )
     result = _search_or_404(form, category_id=chosen.id if chosen else None)
     context = _listing_context(request, form, result, search_page=True, chosen_category=chosen)
@@ -339,7 +330,7 @@ def _render_product(request: HttpRequest, page: pages.ProductPage, *, review_for
             "size": v.size,
             "color": v.color,
             "label": v.label,
-            "price": f"{v.price:,.2f}",
+            "price": money.format_money(v.price),
             "available": v.available,
         }
         for v in page.variants
@@ -376,7 +367,6 @@ def _render_product(request: HttpRequest, page: pages.ProductPage, *, review_for
         "review_form": review_form,
         "product_url": pages.product_url(product),
         "reviews_pagination": _reviews_pagination(request, page),
-        **_currency(),
     }
     return render(request, "catalog/product.html", context, status=status)
 

@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
-from inventory import services
+from inventory import selectors, services
 from inventory.models import Hold, LowStockAlert, StockLevel, StockMovement
 from shop.errors import DomainError
 
@@ -40,9 +40,12 @@ class StockLevelAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="available")
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(available_units=selectors.available())
+
+    @admin.display(description="available", ordering="available_units")
     def available(self, level):
-        return level.available
+        return max(level.available_units, 0)
 
     @admin.display(description="ledger")
     def ledger(self, level):

@@ -8,16 +8,7 @@ from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 
 from inventory import selectors
-from inventory.errors import NotASeller
 from sellers import selectors as seller_selectors
-
-
-def seller_of(user):
-    """The signed-in user's seller profile; raises NotASeller (403) for a buyer."""
-    seller = seller_selectors.seller_for_user(user=user)
-    if seller is None:
-        raise NotASeller()
-    return seller
 
 
 def render_alert(alert) -> dict:
@@ -71,7 +62,7 @@ class SellerAlertListView(GenericAPIView):
         responses={200: LowStockAlertSerializer(many=True)},
     )
     def get(self, request):
-        seller = seller_of(request.user)
+        seller = seller_selectors.seller_of(user=request.user)
         query = AlertQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         alerts = selectors.alerts_for_seller(seller_id=seller.pk, open_only=query.validated_data["open"])

@@ -1,6 +1,6 @@
 """Errors raised by the inventory services."""
 
-from shop.errors import DomainError, FieldConflict, PermissionDenied
+from shop.errors import DomainError, FieldConflict
 
 
 class InvalidQuantity(FieldConflict):
@@ -35,6 +35,19 @@ class OutOfStock(DomainError):
         return self.extra["lines"]
 
 
+class HoldsLapsed(OutOfStock):
+    """The units are there, but lapsed holds (past their expires_at, not yet released) still cover them.
+
+    ``references`` names the orders to expire first (their own expiry releases the holds), after which
+    the same hold succeeds. Shown to a client it is an ``out_of_stock`` like any other, naming the lines
+    with what is free right now; the references (other buyers' orders) never leave the process.
+    """
+
+    def __init__(self, message: str | None = None, *, lines: list[dict], references: list[str]) -> None:
+        super().__init__(message, lines=lines)
+        self.references = references
+
+
 class HoldExists(DomainError):
     """A reference (order) already holds stock of this variant: holds are taken once per order."""
 
@@ -43,9 +56,3 @@ class HoldExists(DomainError):
 
     def __init__(self, message: str | None = None, *, reference: str, variant_ids: list[int]) -> None:
         super().__init__(message, reference=reference, variant_ids=variant_ids)
-
-
-class NotASeller(PermissionDenied):
-    """Low-stock alerts belong to sellers; a buyer has none to see."""
-
-    default_message = "Only sellers have low-stock alerts."

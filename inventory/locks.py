@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from inventory.models import StockLevel
+from inventory.models import Hold, StockLevel
 
 
 def lock_stock_levels(*, variant_ids: Iterable[int]) -> dict[int, StockLevel]:
@@ -24,3 +24,12 @@ def lock_stock_levels(*, variant_ids: Iterable[int]) -> dict[int, StockLevel]:
         )
     locked = StockLevel.objects.select_for_update().filter(variant_id__in=ids).order_by("variant_id")
     return {level.variant_id: level for level in locked}
+
+
+def lock_active_holds(*, reference: str, variant_ids: Iterable[int]) -> list[Hold]:
+    """Lock the still active holds of ``reference`` on these variants (FOR UPDATE, by variant id), after
+    their stock rows (``lock_stock_levels``): a concurrent close of the same holds has then committed or waits."""
+    active = Hold.objects.filter(
+        reference=reference, status=Hold.Status.ACTIVE, variant_id__in=sorted(set(variant_ids))
+    )
+    return list(active.select_for_update().order_by("variant_id"))

@@ -1,7 +1,12 @@
 """Stock per variant, the ledger of every change to it, holds for unpaid orders and low-stock alerts.
 
-available = on_hand - held, where held is the sum of the variant's active holds. CHECK constraints
-keep on_hand >= held >= 0, so that no code path can ever oversell.
+held is the sum of the variant's active holds; CHECK constraints keep on_hand >= held >= 0, so that no
+code path can ever oversell. A hold lapses at its ``expires_at`` by itself: from then on its units are
+available again although it stays active (and in ``held``) until its order is expired, so
+
+    available = on_hand - held + units of active holds past their expires_at
+
+(inventory.selectors computes it, the one way every page, API, cart, search and checkout uses).
 """
 
 from django.conf import settings
@@ -26,7 +31,9 @@ class StockLevel(models.Model):
         return f"{self.variant_id}: {self.on_hand} on hand, {self.held} held"
 
     @property
-    def available(self) -> int:
+    def unheld(self) -> int:
+        """Units no active hold covers: what a new hold may take now (lapsed holds still count here until
+        they are released; selectors give what is available)."""
         return self.on_hand - self.held
 
 
@@ -66,7 +73,9 @@ class StockMovement(models.Model):
 class Hold(models.Model):
     """Units of a variant set aside for one order (``reference``) until it is paid or released.
 
-    While active, its quantity is part of its stock level's ``held``; a hold closes exactly once.
+    While active, its quantity is part of its stock level's ``held``; a hold closes exactly once. Past
+    ``expires_at`` (None: until closed) it has lapsed: its units count as available again, and the next
+    checkout that needs them, or the sweep, expires its order, which releases it.
     """
 
     class Status(models.TextChoices):
@@ -79,10 +88,19 @@ class Hold(models.Model):
     quantity = models.PositiveIntegerField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Its order's hold ends then.")
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["reference", "variant_id"]
+        # Active holds are few (the orders awaiting payment): small partial indexes find the lapsed ones
+        # store-wide (the in-stock filter) and per variant (availability).
+        indexes = [
+            models.Index(fields=["expires_at"], condition=Q(status="active"), name="inventory_hold_active_expiry"),
+            models.Index(
+                fields=["variant", "expires_at"], condition=Q(status="active"), name="inventory_hold_active_variant"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["reference", "variant"], name="inventory_hold_one_per_variant"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="inventory_hold_quantity_positive"),

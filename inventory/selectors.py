@@ -4,37 +4,75 @@ and other apps."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
-from django.db.models import Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from inventory.models import Hold, LowStockAlert, StockLevel, StockMovement
 
 
 def available_by_variant(*, variant_ids: Iterable[int]) -> dict[int, int]:
-    """Units available (on hand minus held) per variant id; variants without stock rows have 0."""
+    """Units available per variant id (see ``available``); variants without stock rows have 0. One query."""
     ids = list(variant_ids)
     levels = dict(
-        StockLevel.objects.filter(variant_id__in=ids)
-        .annotate(available=F("on_hand") - F("held"))
-        .values_list("variant_id", "available")
+        StockLevel.objects.filter(variant_id__in=ids).annotate(units=available()).values_list("variant_id", "units")
     )
     return {variant_id: max(levels.get(variant_id, 0), 0) for variant_id in ids}
 
 
-def product_in_stock(product_ref: str | OuterRef = "pk") -> Exists:
+def available(variant_ref: str = "variant_id", *, now: datetime | None = None):
+    """An expression for querysets of stock levels: units available, i.e. on hand, minus held, plus the
+    units of the variant's lapsed holds (active past their ``expires_at``, not yet released).
+
+    The one definition of "available": the other selectors here build on it, and hold_stock applies the
+    same rule to the rows it locks (unheld units plus those of ``lapsed_holds``).
+    """
+    return F("on_hand") - F("held") + _lapsed_units(variant_ref, now=now)
+
+
+def product_in_stock(product_ref: str | OuterRef = "pk", *, now: datetime | None = None) -> Exists:
     """An expression for querysets of products: true when any variant has a unit available.
 
-    Use as ``Product.objects.annotate(in_stock=product_in_stock())``.
+    Use as ``Product.objects.annotate(in_stock=product_in_stock())``. It keeps the plan of ``on_hand >
+    held`` alone (a semi-join on stock rows, no per-variant sum): a lapsed hold leaves at least its own
+    units available (held never exceeds on hand), so a variant is in stock when on_hand > held OR it has
+    a lapsed hold, and the lapsed holds' variants are one small uncorrelated subquery (a hashed subplan
+    over the partial index on active holds' expires_at) computed once per query, not per product.
     """
     ref = OuterRef(product_ref) if isinstance(product_ref, str) else product_ref
-    return Exists(StockLevel.objects.filter(variant__product_id=ref, on_hand__gt=F("held")))
+    lapsed = lapsed_holds(now=now).values("variant_id")
+    return Exists(
+        StockLevel.objects.filter(variant__product_id=ref).filter(Q(on_hand__gt=F("held")) | Q(variant_id__in=lapsed))
+    )
 
 
-def variant_available(variant_ref: str = "pk"):
+def variant_available(variant_ref: str = "pk", *, now: datetime | None = None):
     """An expression for querysets of variants: units available (0 without a stock row)."""
-    level = StockLevel.objects.filter(variant_id=OuterRef(variant_ref)).annotate(a=F("on_hand") - F("held"))
+    level = StockLevel.objects.filter(variant_id=OuterRef(variant_ref)).annotate(a=available(now=now))
     return Coalesce(Subquery(level.values("a")[:1], output_field=IntegerField()), Value(0))
+
+
+def lapsed_holds(*, now: datetime | None = None, variant_ids: Iterable[int] | None = None) -> QuerySet[Hold]:
+    """Active holds past their ``expires_at``: their units are available although their orders still await
+    the expiry that releases them (a checkout needing the units, or the sweep)."""
+    holds = Hold.objects.filter(status=Hold.Status.ACTIVE, expires_at__lte=now or timezone.now())
+    if variant_ids is not None:
+        holds = holds.filter(variant_id__in=list(variant_ids))
+    return holds
+
+
+def _lapsed_units(variant_ref: str, *, now: datetime | None):
+    units = (
+        lapsed_holds(now=now)
+        .filter(variant_id=OuterRef(variant_ref))
+        .order_by()
+        .values("variant_id")
+        .annotate(units=Sum("quantity"))
+        .values("units")
+    )
+    return Coalesce(Subquery(units, output_field=IntegerField()), Value(0))
 
 
 def ledger_for(*, variant_id: int) -> QuerySet[StockMovement]:

@@ -14,7 +14,7 @@ the seller is e-mailed once per alert, after commit. A new variant's initial sto
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-import functools
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -26,9 +26,12 @@ from django.urls import reverse
 from django.utils import timezone
 import structlog
 
-from inventory.errors import HoldExists, InvalidQuantity, OutOfStock, StockBelowHeld
-from inventory.locks import lock_stock_levels
+from inventory import selectors as inventory_selectors
+from inventory.errors import HoldExists, HoldsLapsed, InvalidQuantity, OutOfStock, StockBelowHeld
+from inventory.locks import lock_active_holds, lock_stock_levels
 from inventory.models import Hold, LowStockAlert, StockLevel, StockMovement
+from sellers import selectors as seller_selectors
+from shop import public_cache
 from shop.events import publish
 from shop.public_cache import bumps
 
@@ -143,11 +146,16 @@ def _write_on_hand(*, level: StockLevel, quantity: int, actor, reason: str, refe
 
 
 @bumps("stock")
-def hold_stock(*, reference: str, quantities: Mapping[int, int], actor=None) -> None:
-    """Hold ``quantities`` (variant id -> units) for the order ``reference``: every line, or none.
+def hold_stock(
+    *, reference: str, quantities: Mapping[int, int], expires_at: datetime | None = None, actor=None
+) -> None:
+    """Hold ``quantities`` (variant id -> units) for the order ``reference`` until ``expires_at`` (None:
+    until released): every line, or none.
 
-    Raises OutOfStock naming every line that asks for more than is available, InvalidQuantity for a
-    line of less than one unit, and HoldExists when the reference already holds one of the variants.
+    Raises OutOfStock naming every line that asks for more than is available, HoldsLapsed (an
+    OutOfStock) when enough is available only once lapsed holds are released (its ``references`` are
+    the orders to expire first), InvalidQuantity for a line of less than one unit, and HoldExists when
+    the reference already holds one of the variants.
     """
     if any(quantity < 1 for quantity in quantities.values()):
         raise InvalidQuantity("Quantity must be at least 1.")
@@ -155,20 +163,45 @@ def hold_stock(*, reference: str, quantities: Mapping[int, int], actor=None) -> 
         return
     with transaction.atomic():
         levels = lock_stock_levels(variant_ids=quantities)
-        short = [
-            {"variant_id": variant_id, "requested": quantity, "available": max(levels[variant_id].available, 0)}
-            for variant_id, quantity in sorted(quantities.items())
-            if levels[variant_id].available < quantity
-        ]
+        # Lapsed holds matter only to lines the unheld units cannot serve (no query otherwise); under the
+        # locks no hold can appear or close, only lapse as time passes, so what is read here stays free.
+        wanting = [variant_id for variant_id, quantity in quantities.items() if levels[variant_id].unheld < quantity]
+        lapsed = (
+            list(
+                inventory_selectors.lapsed_holds(variant_ids=wanting).values_list("variant_id", "quantity", "reference")
+            )
+            if wanting
+            else []
+        )
+        lapsed_units: dict[int, int] = {}
+        for variant_id, units, _ in lapsed:
+            lapsed_units[variant_id] = lapsed_units.get(variant_id, 0) + units
+        short, blocked = [], []
+        for variant_id, quantity in sorted(quantities.items()):
+            free = levels[variant_id].unheld
+            available = free + lapsed_units.get(variant_id, 0)
+            if available < quantity:
+                short.append({"variant_id": variant_id, "requested": quantity, "available": max(available, 0)})
+            elif free < quantity:
+                blocked.append({"variant_id": variant_id, "requested": quantity, "available": max(free, 0)})
         if short:
             raise OutOfStock(lines=short)
+        if blocked:
+            waiting = {line["variant_id"] for line in blocked}
+            raise HoldsLapsed(
+                lines=blocked, references=sorted({ref for variant_id, _, ref in lapsed if variant_id in waiting})
+            )
         taken = sorted(
             Hold.objects.filter(reference=reference, variant_id__in=levels).values_list("variant_id", flat=True)
         )
         if taken:
             raise HoldExists(reference=reference, variant_ids=taken)
-        _write_holds(levels=levels, quantities=quantities, reference=reference, actor=actor)
+        _write_holds(levels=levels, quantities=quantities, reference=reference, expires_at=expires_at, actor=actor)
         _review_low_stock(levels=levels.values())
+        if expires_at is not None:
+            # No write will bump the stock's version when the hold lapses, so cached answers are told the
+            # moment now (never raises; if this transaction rolls back, it only costs a few misses then).
+            public_cache.lapses_at("stock", expires_at)
 
 
 @bumps("stock")
@@ -206,13 +239,15 @@ def return_to_stock(*, variant_id: int, quantity: int, reference: str, actor=Non
         _review_low_stock(levels=[level])
 
 
-def _write_holds(*, levels: Mapping[int, StockLevel], quantities: Mapping[int, int], reference: str, actor) -> None:
+def _write_holds(
+    *, levels: Mapping[int, StockLevel], quantities: Mapping[int, int], reference: str, expires_at, actor
+) -> None:
     """The writing core of ``hold_stock``: the caller holds the row locks on ``levels`` and has checked
     that each has ``quantities`` available. Three statements whatever the number of lines."""
     _shift_levels(levels=levels, shifts={variant_id: (0, quantity) for variant_id, quantity in quantities.items()})
     Hold.objects.bulk_create(
         [
-            Hold(reference=reference, variant_id=variant_id, quantity=quantity)
+            Hold(reference=reference, variant_id=variant_id, quantity=quantity, expires_at=expires_at)
             for variant_id, quantity in sorted(quantities.items())
         ]
     )
@@ -269,7 +304,7 @@ def _close_holds(*, reference: str, variant_ids: Iterable[int] | None, actor, st
         if not candidates:
             return {}
         levels = lock_stock_levels(variant_ids=candidates)
-        holds = list(active.filter(variant_id__in=candidates).select_for_update().order_by("variant_id"))
+        holds = lock_active_holds(reference=reference, variant_ids=candidates)
         if not holds:
             return {}
         now = timezone.now()
@@ -318,7 +353,7 @@ def _review_low_stock(*, levels: Iterable[StockLevel]) -> None:
     variant; the partial unique constraint would refuse the second anyway). One query to read, at most
     one to open and one to clear, whatever the number of variants.
     """
-    available = {level.variant_id: level.available for level in levels}
+    available = {level.variant_id: level.unheld for level in levels}
     if not available:
         return
     rows = (
@@ -327,7 +362,7 @@ def _review_low_stock(*, levels: Iterable[StockLevel]) -> None:
             threshold=Coalesce(
                 "variant__low_stock_threshold",
                 "variant__product__low_stock_threshold",
-                "variant__product__seller__low_stock_threshold",
+                seller_selectors.low_stock_threshold_of(seller_id=OuterRef("variant__product__seller_id")),
             ),
             owner_id=F("variant__product__seller_id"),
             sku=F("variant__sku"),
@@ -348,7 +383,7 @@ def _review_low_stock(*, levels: Iterable[StockLevel]) -> None:
     if clearing:
         LowStockAlert.objects.filter(variant_id__in=clearing, cleared_at__isnull=True).update(cleared_at=timezone.now())
     for alert in LowStockAlert.objects.bulk_create(opening):
-        transaction.on_commit(functools.partial(_email_alert_later, alert_id=alert.pk), robust=True)
+        # Its subscribers (inventory.events e-mails the seller once) run after commit, through the outbox.
         publish(
             "stock.low",
             alert_id=alert.pk,
@@ -360,24 +395,19 @@ def _review_low_stock(*, levels: Iterable[StockLevel]) -> None:
         )
 
 
-def _email_alert_later(*, alert_id: int) -> None:
-    from inventory import tasks  # the tasks module calls back into this one
-
-    tasks.send_low_stock_email.delay(alert_id=alert_id)
-
-
 def send_low_stock_email(*, alert_id: int) -> bool:
     """E-mail the seller about a low-stock alert, once: a second call (a retried task) sends nothing.
 
-    Returns whether this call sent it. A failed send is given back, so a retry sends it.
+    Returns whether this call sent it. A failed send is given back and raised, so the outbox's retry sends it.
     """
     claimed = LowStockAlert.objects.filter(pk=alert_id, notified_at__isnull=True).update(notified_at=timezone.now())
     if not claimed:
         return False
-    alert = LowStockAlert.objects.select_related("seller", "variant__product").get(pk=alert_id)
+    alert = LowStockAlert.objects.select_related("variant__product").get(pk=alert_id)
+    seller = seller_selectors.seller_contacts(seller_ids=[alert.seller_id])[alert.seller_id]
     context = {
         "store_name": settings.STORE_NAME,
-        "seller": alert.seller,
+        "seller": seller,
         "product_name": alert.variant.product.name,
         "sku": alert.variant.sku,
         "options": dict(sorted(alert.variant.options.items())),
@@ -388,7 +418,7 @@ def send_low_stock_email(*, alert_id: int) -> bool:
     message = EmailMultiAlternatives(
         subject=f"Low stock: {context['product_name']} ({context['sku']}), {alert.available} left",
         body=render_to_string("inventory/email/low_stock.txt", context),
-        to=[alert.seller.contact_email],
+        to=[seller.email],
     )
     message.attach_alternative(render_to_string("inventory/email/low_stock.html", context), "text/html")
     try:

@@ -12,17 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from logistics import selectors, services
-from logistics.errors import InvalidCarrierWebhook, NotASeller
+from logistics.errors import InvalidCarrierWebhook
 from logistics.models import Shipment
 from sellers import selectors as seller_selectors
-
-
-def seller_of(user):
-    """The signed-in user's seller profile; raises NotASeller (403) for a buyer."""
-    seller = seller_selectors.seller_for_user(user=user)
-    if seller is None:
-        raise NotASeller()
-    return seller
 
 
 def render_shipment(shipment: Shipment) -> dict:
@@ -126,7 +118,7 @@ class SellerShipmentListView(GenericAPIView):
         responses={200: ShipmentSerializer(many=True)},
     )
     def get(self, request):
-        seller = seller_of(request.user)
+        seller = seller_selectors.seller_of(user=request.user)
         query = ShipmentListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         shipments = selectors.shipments_for_seller(seller=seller, status=query.validated_data.get("status"))
@@ -147,7 +139,7 @@ class ShipView(GenericAPIView):
         responses={200: ShipmentSerializer},
     )
     def post(self, request, shipment_id: str):
-        seller = seller_of(request.user)
+        seller = seller_selectors.seller_of(user=request.user)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.ship(seller=seller, shipment_id=shipment_id, **serializer.validated_data)

@@ -19,6 +19,14 @@ from logistics.errors import InvalidCarrierWebhook
 from shop import webhooks
 
 SIGNATURE_HEADER = webhooks.SIGNATURE_HEADER
+# The carriers a seller can hand a parcel to, with their labels (the simulated one moves on by itself).
+CARRIERS = (
+    ("simulated", "Simulated carrier (demo: moves on by itself)"),
+    ("ups", "UPS"),
+    ("fedex", "FedEx"),
+    ("dhl", "DHL"),
+    ("usps", "USPS"),
+)
 TRACKING_STATUSES = ("in_transit", "out_for_delivery", "delivered")
 
 

@@ -2,15 +2,11 @@
 
 from rest_framework import status
 
-from shop.errors import DomainError, NotFound, PermissionDenied
+from shop.errors import DomainError, NotFound
 
 
 class ShipmentNotFound(NotFound):
     default_message = "No such shipment."
-
-
-class NotASeller(PermissionDenied):
-    default_message = "Only sellers have shipments."
 
 
 class AlreadyShipped(DomainError):

@@ -42,3 +42,10 @@ def lock_shipment(*, shipment_id: str, seller_id: int | None = None) -> Shipment
     if shipment is None:
         raise ShipmentNotFound()
     return shipment
+
+
+def lock_shipment_by_tracking(*, carrier: str, tracking_number: str) -> Shipment | None:
+    """Lock the shipment a carrier knows by ``tracking_number`` (FOR UPDATE); None when there is none."""
+    if not tracking_number:
+        return None
+    return Shipment.objects.select_for_update().filter(carrier=carrier, tracking_number=tracking_number).first()

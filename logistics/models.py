@@ -33,6 +33,9 @@ class Shipment(models.Model):
     seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="shipments")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     shipping_method = models.CharField(max_length=32)
+    shipping_address = models.JSONField(
+        default=dict, blank=True, help_text="Where the parcel goes: the order's address at checkout ({} if unknown)."
+    )
     carrier = models.CharField(max_length=32, blank=True)
     tracking_number = models.CharField(max_length=64, blank=True)
     eta = models.DateField(help_text="Estimated delivery: the paid date plus the method's business days.")

@@ -10,8 +10,16 @@ from collections.abc import Iterable
 
 from django.db.models import Prefetch, QuerySet
 
+from logistics.carriers import CARRIERS
 from logistics.errors import ShipmentNotFound
 from logistics.models import Shipment, ShipmentLine, TrackingEvent
+
+CARRIER_NAMES = {code: label.split(" (", 1)[0] for code, label in CARRIERS}
+
+
+def carrier_name(*, code: str) -> str:
+    """A carrier's name as buyers read it ("UPS", "Simulated carrier"); an unknown code in capitals."""
+    return CARRIER_NAMES.get(code, code.upper())
 
 
 def _with_lines_and_events(shipments: QuerySet[Shipment]) -> QuerySet[Shipment]:

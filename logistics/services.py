@@ -27,9 +27,11 @@ from logistics.errors import (
     InvalidCarrierWebhook,
     ShipmentNotPending,
 )
-from logistics.locks import lock_order_lines, lock_shipment
+from logistics.locks import lock_order_lines, lock_shipment, lock_shipment_by_tracking
 from logistics.models import CarrierWebhookReceipt, RemovedLine, Shipment, ShipmentLine, TrackingEvent
 from shop import events
+from shop.dates import add_business_days
+from shop.side_effects import after_commit
 
 logger = structlog.get_logger(__name__)
 
@@ -56,32 +58,29 @@ _SIMULATED_STEPS = {
 # --- Estimated delivery -------------------------------------------------------------------------
 
 
-def add_business_days(start: dt.date, days: int) -> dt.date:
-    """The date ``days`` business days (Monday to Friday) after ``start``."""
-    day = start
-    while days > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
-
-
 def estimated_delivery(*, shipping_method: str, paid_on: dt.date) -> dt.date:
     """Paid date plus the method's most business days (SHIPPING_METHODS); an unknown method counts as standard."""
     methods = settings.SHIPPING_METHODS
     method = methods.get(shipping_method) or methods["standard"]
-    return add_business_days(paid_on, int(method["max_days"]))
+    return add_business_days(paid_on, days=int(method["max_days"]))
 
 
 # --- Shipments for a paid order -----------------------------------------------------------------
 
 
 def create_shipments(
-    *, order_id: str, buyer_id: int, shipping_method: str, paid_at: dt.datetime, lines: Iterable[Mapping]
+    *,
+    order_id: str,
+    buyer_id: int,
+    shipping_method: str,
+    paid_at: dt.datetime,
+    lines: Iterable[Mapping],
+    shipping_address: Mapping | None = None,
 ) -> list[Shipment]:
     """One pending shipment per seller of a paid order, each with that seller's lines; idempotent.
 
-    ``lines`` are ``{"line_id","seller_id","product_name","sku","quantity"}``. A second call for the same
+    ``lines`` are ``{"line_id","seller_id","product_name","sku","quantity"}``; ``shipping_address`` is where
+    the parcels go (the order's snapshot). A second call for the same
     order creates nothing and publishes nothing; lines removed before (remove_line) are left out, and a
     seller whose lines were all removed gets no shipment. Publishes "shipment.created" per new shipment.
     Returns the order's shipments.
@@ -107,7 +106,12 @@ def create_shipments(
             if seller_id in existing:
                 continue
             shipment = Shipment.objects.create(
-                order_id=order_id, buyer_id=buyer_id, seller_id=seller_id, shipping_method=shipping_method, eta=eta
+                order_id=order_id,
+                buyer_id=buyer_id,
+                seller_id=seller_id,
+                shipping_method=shipping_method,
+                shipping_address=dict(shipping_address or {}),
+                eta=eta,
             )
             ShipmentLine.objects.bulk_create(
                 [
@@ -159,7 +163,7 @@ def remove_line(*, order_line_id: int) -> None:
         if line.cancelled:
             return
         if shipment.status != Status.PENDING:
-            raise AlreadyShipped(shipment_id=shipment.id, status=shipment.status)
+            raise AlreadyShipped(shipment_id=shipment.id, shipment_status=shipment.status)
         line.cancelled = True
         line.cancelled_at = timezone.now()
         line.save(update_fields=["cancelled", "cancelled_at"])
@@ -187,28 +191,20 @@ def ship(*, seller, shipment_id: str, carrier: str, tracking_number: str = "") -
     with transaction.atomic(durable=True):
         shipment = lock_shipment(shipment_id=shipment_id, seller_id=seller.pk)
         if shipment.status != Status.PENDING:
-            raise ShipmentNotPending(status=shipment.status)
+            raise ShipmentNotPending(shipment_status=shipment.status)
         now = timezone.now()
         shipment.carrier = carrier
         shipment.tracking_number = tracking_number
         shipment.shipped_at = now
         _move(shipment=shipment, to_status=Status.SHIPPED, location="", description=f"Handed to {carrier}.", at=now)
         if carrier == SIMULATED_CARRIER:
-            transaction.on_commit(functools.partial(_schedule_simulated_steps, shipment_id=shipment.id), robust=True)
-    return shipment
+            from logistics import tasks  # the task module imports this one
 
-
-def _schedule_simulated_steps(*, shipment_id: str) -> None:
-    from logistics.tasks import advance_simulated_shipment  # tasks import this module
-
-    step = settings.SIMULATED_CARRIER_STEP_SECONDS
-    for index, status in enumerate(TRACKING_STATUSES, start=1):
-        try:
-            advance_simulated_shipment.apply_async(
-                kwargs={"shipment_id": shipment_id, "to_status": str(status)}, countdown=step * index
+            after_commit(
+                "logistics.simulated_carrier",
+                functools.partial(tasks.schedule_simulated_steps, shipment_id=shipment.id),
             )
-        except Exception:  # a broker that is down must not break the request; the parcel waits for a webhook
-            logger.exception("logistics.simulated_step_not_scheduled", shipment_id=shipment_id, to_status=status)
+    return shipment
 
 
 # --- Tracking updates ---------------------------------------------------------------------------
@@ -247,15 +243,15 @@ def advance_simulated(*, shipment_id: str, to_status: str) -> bool:
 def _advance_locked(*, shipment: Shipment, to_status: str, location: str, at, description: str) -> bool:
     """The writing core of ``advance``: the caller holds the shipment's row lock."""
     if to_status not in TRACKING_STATUSES:
-        raise IllegalShipmentTransition(f"Unknown tracking status {to_status!r}.", status=shipment.status)
+        raise IllegalShipmentTransition(f"Unknown tracking status {to_status!r}.", shipment_status=shipment.status)
     if shipment.status in (Status.PENDING, Status.CANCELLED):
-        raise IllegalShipmentTransition("The shipment has not been shipped.", status=shipment.status)
+        raise IllegalShipmentTransition("The shipment has not been shipped.", shipment_status=shipment.status)
     if _RANK[to_status] == _RANK[shipment.status]:
         return False
     if _RANK[to_status] < _RANK[shipment.status]:
         raise IllegalShipmentTransition(
             f"The shipment is already {shipment.get_status_display().lower()}; it cannot go back to {to_status}.",
-            status=shipment.status,
+            shipment_status=shipment.status,
         )
     at = at or timezone.now()
     if to_status == Status.DELIVERED:
@@ -313,12 +309,7 @@ def handle_carrier_webhook(*, carrier: str, body: bytes, headers: Mapping[str, s
         if duplicate:
             logger.info("logistics.webhook_duplicate", carrier=carrier, event_id=update.event_id)
             return False
-        shipment = (
-            Shipment.objects.select_for_update()
-            .filter(carrier=carrier, tracking_number=update.tracking_number)
-            .exclude(tracking_number="")
-            .first()
-        )
+        shipment = lock_shipment_by_tracking(carrier=carrier, tracking_number=update.tracking_number)
         if shipment is None:
             logger.warning("logistics.webhook_unknown_parcel", carrier=carrier, event_id=update.event_id)
             return False

@@ -2,11 +2,15 @@
 
 from django.urls import path
 
-from logistics import api
+from logistics import api, views
 
 app_name = "logistics"
 
-urlpatterns: list = []
+# Storefront pages: the seller's shipments and "Mark shipped" (at the URLs the orders app first gave them).
+urlpatterns: list = [
+    path("seller/orders/", views.seller_shipments, name="seller-shipments"),
+    path("seller/shipments/<str:shipment_id>/ship/", views.ship, name="seller-ship"),
+]
 
 api_urlpatterns = [
     path("seller/shipments", api.SellerShipmentListView.as_view(), name="seller-shipments"),

@@ -1,397 +1,151 @@
 """What the notifications app tells buyers and sellers when other apps announce something.
 
-Each handler turns an event's payload (plus a few cheap reads) into messages and hands them to
-``services.notify``, which records and e-mails each once per (event, recipient, kind): an event
-delivered twice notifies nobody twice.
+Each handler picks what an event is worth saying (the texts are in ``notifications.messages``) and hands the
+messages to ``services.notify``, which records and e-mails each once per (event, recipient, kind): an event
+delivered twice notifies nobody twice. Subscriber names ("notifications.<handler>") are kept in the outbox's
+delivery rows: rename a handler freely, never its name.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from decimal import Decimal, InvalidOperation
-
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.urls import reverse
-from django.utils.dateparse import parse_datetime
-
-from inventory import selectors as inventory_selectors
-from logistics import selectors as logistics_selectors
-from notifications import selectors, services
-from notifications.models import Notification
-from notifications.services import Message
-from orders import selectors as order_selectors
-from orders.errors import OrderNotFound
+from notifications import messages, services
 from shop.events import subscriber
-
-Kind = Notification.Kind
-
-# Pages of the order-lifecycle storefront (issue 5, part J).
-BUYER_RETURNS_PATH = "/returns/"
-SELLER_ORDERS_PATH = "/seller/orders/"
-SELLER_RETURNS_PATH = "/seller/returns/"
-
-
-# --- Reading what the payload does not carry -----------------------------------------------------
-
-
-def _order(*, buyer_id: int, order_id: str):
-    """The buyer's order with its lines, or None (a gone account or order still gets its notification)."""
-    user = get_user_model().objects.filter(pk=buyer_id).first()
-    if user is None:
-        return None
-    try:
-        return order_selectors.order_for_buyer(user=user, order_id=order_id)
-    except OrderNotFound:
-        return None
-
-
-def _order_lines(order, line_ids=None) -> list[dict]:
-    """An order's lines as the e-mails list them (only ``line_ids``, when given)."""
-    if order is None:
-        return []
-    wanted = {int(i) for i in line_ids} if line_ids is not None else None
-    return [
-        {"product_name": line.product_name, "sku": line.sku, "quantity": line.quantity}
-        for line in order.lines.all()
-        if wanted is None or line.pk in wanted
-    ]
-
-
-def _order_url(order_id: str) -> str:
-    return reverse("orders:detail", kwargs={"order_id": order_id})
-
-
-def _money(amount) -> str:
-    """ "12.50 USD": an amount from a payload (a decimal string) as the e-mails show it."""
-    try:
-        value = Decimal(str(amount)).quantize(Decimal("0.01"))
-    except (InvalidOperation, TypeError, ValueError):
-        return str(amount)
-    return f"{value} {settings.STORE_CURRENCY}"
-
-
-def _items(lines: list[dict]) -> str:
-    """ "2 x Blue mug, 1 x Tea": lines in one phrase."""
-    return ", ".join(f"{line['quantity']} x {line['product_name']}" for line in lines)
-
-
-def _buyer_message(*, buyer_id: int, kind: str, title: str, body: str, url: str, **context) -> list[Message]:
-    recipient = selectors.buyer_recipient(user_id=buyer_id)
-    if recipient is None:
-        return []
-    return [Message(recipient=recipient, kind=kind, title=title, body=body, url=url, context=context)]
-
-
-def _seller_message(
-    *, seller_id: int, kind: str, title: str, body: str, url: str, email: bool = True, **context
-) -> list[Message]:
-    recipient = selectors.seller_recipients(seller_ids=[seller_id]).get(int(seller_id))
-    if recipient is None:
-        return []
-    return [Message(recipient=recipient, kind=kind, title=title, body=body, url=url, context=context, email=email)]
-
 
 # --- Buyers: their orders -----------------------------------------------------------------------
 
 
-@subscriber("order.placed")
+@subscriber("order.placed", name="notifications.notify_order_placed")
 def notify_order_placed(*, event_id: str, order_id: str, buyer_id: int, **_) -> None:
     """The buyer placed an order: it is held for them until they pay."""
-    order = _order(buyer_id=buyer_id, order_id=order_id)
-    body = f"We are holding the items of order {order_id} for you. Pay for it to confirm it."
-    if order is not None:
-        body = (
-            f"We are holding the items of order {order_id} for you until "
-            f"{order.expires_at:%H:%M} UTC. Pay {_money(order.total)} before then to confirm it."
-        )
-    services.notify(
-        event_id=event_id,
-        messages=_buyer_message(
-            buyer_id=buyer_id,
-            kind=Kind.ORDER_PLACED,
-            title=f"Order {order_id} placed",
-            body=body,
-            url=_order_url(order_id),
-            lines=_order_lines(order),
-            total=_money(order.total) if order is not None else "",
-        ),
-    )
+    services.notify(event_id=event_id, messages=messages.order_placed(order_id=order_id, buyer_id=buyer_id))
 
 
-@subscriber("order.paid")
+@subscriber("order.paid", name="notifications.notify_order_paid")
 def notify_order_paid(
     *, event_id: str, order_id: str, buyer_id: int, lines=(), shipping_method: str = "", paid_at=None, **_
 ) -> None:
     """The order is paid: the buyer gets a confirmation, each seller a "new sale" naming only their own lines."""
-    lines = list(lines)
-    order = _order(buyer_id=buyer_id, order_id=order_id)
-    method = settings.SHIPPING_METHODS.get(shipping_method, {}).get("label", shipping_method)
-    total = _money(order.total) if order is not None else ""
-    messages = _buyer_message(
-        buyer_id=buyer_id,
-        kind=Kind.ORDER_PAID,
-        title=f"Order {order_id} confirmed",
-        body=(
-            f"Thank you! We received your payment{f' of {total}' if total else ''} for {_items(lines)}. "
-            "The sellers are preparing your items; we will tell you when they ship."
+    services.notify(
+        event_id=event_id,
+        messages=messages.order_paid(
+            order_id=order_id, buyer_id=buyer_id, lines=list(lines), shipping_method=shipping_method, paid_at=paid_at
         ),
-        url=_order_url(order_id),
-        lines=lines,
-        total=total,
-        shipping_method=method,
-        paid_at=parse_datetime(paid_at) if isinstance(paid_at, str) else paid_at,
     )
-    by_seller: dict[int, list[dict]] = defaultdict(list)
-    for line in lines:
-        by_seller[int(line["seller_id"])].append(line)
-    sellers = selectors.seller_recipients(seller_ids=by_seller)
-    for seller_id, seller_lines in sorted(by_seller.items()):
-        if seller_id not in sellers:
-            continue
-        messages.append(
-            Message(
-                recipient=sellers[seller_id],
-                kind=Kind.NEW_SALE,
-                title=f"New sale: order {order_id}",
-                body=f"You sold {_items(seller_lines)}. Ship {'it' if len(seller_lines) == 1 else 'them'} by {method}.",
-                url=SELLER_ORDERS_PATH,
-                context={"lines": seller_lines, "shipping_method": method, "order_id": order_id},
-            )
-        )
-    services.notify(event_id=event_id, messages=messages)
 
 
-@subscriber("order.expired")
+@subscriber("order.expired", name="notifications.notify_order_expired")
 def notify_order_expired(*, event_id: str, order_id: str, buyer_id: int, **_) -> None:
     """Nobody paid in time: the order expired and nothing was charged."""
-    services.notify(
-        event_id=event_id,
-        messages=_buyer_message(
-            buyer_id=buyer_id,
-            kind=Kind.ORDER_EXPIRED,
-            title=f"Order {order_id} expired",
-            body=f"Order {order_id} was not paid in time, so it expired. Nothing was charged.",
-            url=_order_url(order_id),
-        ),
-    )
+    services.notify(event_id=event_id, messages=messages.order_expired(order_id=order_id, buyer_id=buyer_id))
 
 
-@subscriber("order.cancelled")
+@subscriber("order.cancelled", name="notifications.notify_order_cancelled")
 def notify_order_cancelled(*, event_id: str, order_id: str, buyer_id: int, **_) -> None:
     """The whole order is cancelled."""
-    services.notify(
-        event_id=event_id,
-        messages=_buyer_message(
-            buyer_id=buyer_id,
-            kind=Kind.ORDER_CANCELLED,
-            title=f"Order {order_id} cancelled",
-            body=(
-                f"Order {order_id} is cancelled. Anything you paid for it is refunded to your original payment method."
-            ),
-            url=_order_url(order_id),
-        ),
-    )
+    services.notify(event_id=event_id, messages=messages.order_cancelled(order_id=order_id, buyer_id=buyer_id))
 
 
-@subscriber("order.item_cancelled")
+@subscriber("order.item_cancelled", name="notifications.notify_item_cancelled")
 def notify_item_cancelled(
     *, event_id: str, order_id: str, buyer_id: int, line_id: int, refund_amount=None, **_
 ) -> None:
     """One item of an order is cancelled, refunded if it was paid."""
-    lines = _order_lines(_order(buyer_id=buyer_id, order_id=order_id), [line_id])
-    name = lines[0]["product_name"] if lines else "An item"
-    refund = f" We are refunding {_money(refund_amount)} to your original payment method." if refund_amount else ""
     services.notify(
         event_id=event_id,
-        messages=_buyer_message(
-            buyer_id=buyer_id,
-            kind=Kind.ITEM_CANCELLED,
-            title=f"{name} cancelled",
-            body=f"{name} is cancelled from order {order_id}.{refund}",
-            url=_order_url(order_id),
-            lines=lines,
+        messages=messages.item_cancelled(
+            order_id=order_id, buyer_id=buyer_id, line_id=line_id, refund_amount=refund_amount
         ),
     )
 
 
-@subscriber("refund.succeeded")
+@subscriber("refund.succeeded", name="notifications.notify_refund_succeeded")
 def notify_refund_succeeded(*, event_id: str, order_id: str, buyer_id: int, amount, **_) -> None:
     """Money went back to the buyer."""
     services.notify(
-        event_id=event_id,
-        messages=_buyer_message(
-            buyer_id=buyer_id,
-            kind=Kind.REFUND_SUCCEEDED,
-            title=f"Refund of {_money(amount)} issued",
-            body=(
-                f"We refunded {_money(amount)} for order {order_id} to your original payment method. "
-                "Banks usually show it within 5 to 10 business days."
-            ),
-            url=_order_url(order_id),
-        ),
+        event_id=event_id, messages=messages.refund_succeeded(order_id=order_id, buyer_id=buyer_id, amount=amount)
     )
 
 
 # --- Buyers: shipping -----------------------------------------------------------------------------
 
 
-@subscriber("shipment.updated")
+@subscriber("shipment.updated", name="notifications.notify_shipped")
 def notify_shipped(
     *, event_id: str, shipment_id: str, order_id: str, buyer_id: int, status: str, line_ids=(), **payload
 ) -> None:
     """A parcel left the seller (only the "shipped" step is worth a message; the carrier's steps are on the page)."""
     if status != "shipped":
         return
-    lines = _order_lines(_order(buyer_id=buyer_id, order_id=order_id), line_ids)
-    shipment = next(
-        (s for s in logistics_selectors.shipments_for_order(order_id=order_id) if s.pk == shipment_id), None
-    )
-    carrier = payload.get("carrier") or (shipment.carrier if shipment else "")
-    tracking = payload.get("tracking_number") or (shipment.tracking_number if shipment else "")
-    eta = shipment.eta if shipment else None
-    tracking_text = f" with {carrier} (tracking number {tracking})" if carrier and tracking else ""
-    eta_text = f" It should arrive by {eta:%A} {eta.day} {eta:%B}." if eta else ""
     services.notify(
         event_id=event_id,
-        messages=_buyer_message(
+        messages=messages.shipped(
+            shipment_id=shipment_id,
+            order_id=order_id,
             buyer_id=buyer_id,
-            kind=Kind.ORDER_SHIPPED,
-            title=f"Order {order_id} shipped",
-            body=(
-                f"{_items(lines) or 'Items of your order'} shipped{tracking_text}.{eta_text} "
-                "Follow the parcel on the order page."
-            ),
-            url=_order_url(order_id),
-            lines=lines,
-            carrier=carrier,
-            tracking_number=tracking,
+            line_ids=line_ids,
+            carrier=payload.get("carrier") or "",
+            tracking_number=payload.get("tracking_number") or "",
         ),
     )
 
 
-@subscriber("shipment.delivered")
+@subscriber("shipment.delivered", name="notifications.notify_delivered")
 def notify_delivered(*, event_id: str, shipment_id: str, order_id: str, buyer_id: int, line_ids=(), **_) -> None:
     """A parcel arrived."""
-    lines = _order_lines(_order(buyer_id=buyer_id, order_id=order_id), line_ids)
-    window = settings.RETURN_WINDOW_DAYS
     services.notify(
-        event_id=event_id,
-        messages=_buyer_message(
-            buyer_id=buyer_id,
-            kind=Kind.ORDER_DELIVERED,
-            title=f"Order {order_id} delivered",
-            body=(
-                f"{_items(lines) or 'Items of your order'} {'was' if len(lines) == 1 else 'were'} delivered. "
-                f"Not what you expected? You can return items within {window} days."
-            ),
-            url=_order_url(order_id),
-            lines=lines,
-        ),
+        event_id=event_id, messages=messages.delivered(order_id=order_id, buyer_id=buyer_id, line_ids=line_ids)
     )
 
 
 # --- Returns ----------------------------------------------------------------------------------
 
 
-def _return_details(*, buyer_id: int, return_id: str, payload: dict) -> dict:
-    """What was asked back: product name, quantity and reason, from the return request (payload keys win)."""
-    details = {"product_name": "", "quantity": None, "reason": ""}
-    user = get_user_model().objects.filter(pk=buyer_id).first()
-    ret = order_selectors.returns_for_buyer(user=user).filter(pk=return_id).first() if user is not None else None
-    if ret is not None:
-        details.update(product_name=ret.line.product_name, quantity=ret.quantity, reason=ret.reason)
-    details.update({key: payload[key] for key in details if payload.get(key)})
-    return details
-
-
-def _return_item(*, buyer_id: int, return_id: str) -> str:
-    """ "your return of Blue Mug": the return as the buyer's messages name it."""
-    name = _return_details(buyer_id=buyer_id, return_id=return_id, payload={})["product_name"]
-    return f"your return of {name}" if name else "your return"
-
-
-@subscriber("return.requested")
+@subscriber("return.requested", name="notifications.notify_return_requested")
 def notify_return_requested(
     *, event_id: str, return_id: str, order_id: str, buyer_id: int, seller_id: int, **payload
 ) -> None:
     """A buyer asks to return one of the seller's items: the seller decides."""
-    details = _return_details(buyer_id=buyer_id, return_id=return_id, payload=payload)
-    item, quantity, reason = details["product_name"] or "an item", details["quantity"], details["reason"]
     services.notify(
         event_id=event_id,
-        messages=_seller_message(
-            seller_id=seller_id,
-            kind=Kind.RETURN_REQUESTED,
-            title=f"Return requested for order {order_id}",
-            body=(
-                f"A buyer asks to return {f'{quantity} x ' if quantity else ''}{item} from order {order_id}"
-                f"{': ' + reason if reason else ''}. Approve or reject it."
-            ),
-            url=SELLER_RETURNS_PATH,
-            return_id=return_id,
+        messages=messages.return_requested(
+            return_id=return_id, order_id=order_id, buyer_id=buyer_id, seller_id=seller_id, payload=payload
         ),
     )
 
 
-@subscriber("return.approved")
+@subscriber("return.approved", name="notifications.notify_return_approved")
 def notify_return_approved(
-    *, event_id: str, return_id: str, order_id: str, buyer_id: int, return_code: str = "", **payload
+    *, event_id: str, return_id: str, order_id: str, buyer_id: int, return_code: str = "", **_
 ) -> None:
     """The seller takes the item back: the buyer gets the return code to put in the parcel."""
-    item = _return_item(buyer_id=buyer_id, return_id=return_id)
     services.notify(
         event_id=event_id,
-        messages=_buyer_message(
-            buyer_id=buyer_id,
-            kind=Kind.RETURN_APPROVED,
-            title=f"Return approved for order {order_id}",
-            body=(
-                f"The seller approved {item} from order {order_id}. "
-                f"Write the return code {return_code} on the parcel and send it back; "
-                "we refund you once the seller receives it."
-            ),
-            url=BUYER_RETURNS_PATH,
-            return_id=return_id,
-            return_code=return_code,
+        messages=messages.return_approved(
+            return_id=return_id, order_id=order_id, buyer_id=buyer_id, return_code=return_code
         ),
     )
 
 
-@subscriber("return.rejected")
+@subscriber("return.rejected", name="notifications.notify_return_rejected")
 def notify_return_rejected(*, event_id: str, return_id: str, order_id: str, buyer_id: int, **payload) -> None:
     """The seller refused the return."""
-    item = _return_item(buyer_id=buyer_id, return_id=return_id)
-    reason = payload.get("reason") or ""  # the seller's reason for refusing
     services.notify(
         event_id=event_id,
-        messages=_buyer_message(
-            buyer_id=buyer_id,
-            kind=Kind.RETURN_REJECTED,
-            title=f"Return rejected for order {order_id}",
-            body=f"The seller did not accept {item} from order {order_id}{': ' + reason if reason else ''}.",
-            url=BUYER_RETURNS_PATH,
-            return_id=return_id,
+        messages=messages.return_rejected(
+            return_id=return_id, order_id=order_id, buyer_id=buyer_id, reason=payload.get("reason") or ""
         ),
     )
 
 
-@subscriber("return.received")
+@subscriber("return.received", name="notifications.notify_return_received")
 def notify_return_received(
-    *, event_id: str, return_id: str, order_id: str, buyer_id: int, refund_amount=None, **payload
+    *, event_id: str, return_id: str, order_id: str, buyer_id: int, refund_amount=None, **_
 ) -> None:
     """The seller has the item back: the refund is on its way."""
-    item = _return_item(buyer_id=buyer_id, return_id=return_id)
-    refund = f" We are refunding {_money(refund_amount)} to your original payment method." if refund_amount else ""
     services.notify(
         event_id=event_id,
-        messages=_buyer_message(
-            buyer_id=buyer_id,
-            kind=Kind.RETURN_RECEIVED,
-            title=f"Return received for order {order_id}",
-            body=f"The seller received {item} from order {order_id}.{refund}",
-            url=BUYER_RETURNS_PATH,
-            return_id=return_id,
+        messages=messages.return_received(
+            return_id=return_id, order_id=order_id, buyer_id=buyer_id, refund_amount=refund_amount
         ),
     )
 
@@ -399,27 +153,14 @@ def notify_return_received(
 # --- Sellers: stock ---------------------------------------------------------------------------------
 
 
-@subscriber("stock.low")
+@subscriber("stock.low", name="notifications.notify_stock_low")
 def notify_stock_low(
     *, event_id: str, alert_id: int, seller_id: int, variant_id: int, sku: str, available: int, threshold: int, **_
 ) -> None:
-    """A variant fell to its low-stock threshold: in the notification centre only, because inventory e-mails
-    the seller about each alert itself (once, ``LowStockAlert.notified_at``)."""
-    alert = inventory_selectors.alerts_for_seller(seller_id=seller_id).filter(pk=alert_id).first()
-    name = alert.variant.product.name if alert is not None else sku
+    """A variant fell to its low-stock threshold: in the notification centre only (inventory e-mails it)."""
     services.notify(
         event_id=event_id,
-        messages=_seller_message(
-            seller_id=seller_id,
-            kind=Kind.STOCK_LOW,
-            title=f"Low stock: {name} ({sku})",
-            body=(
-                f"{name} (SKU {sku}) is running low: {available} unit{'s' if available != 1 else ''} available, "
-                f"at or below your alert level of {threshold}. Restock it to keep it on sale."
-            ),
-            url=reverse("inventory:seller-alerts"),
-            email=False,
-            sku=sku,
-            product_name=name,
+        messages=messages.stock_low(
+            alert_id=alert_id, seller_id=seller_id, sku=sku, available=available, threshold=threshold
         ),
     )

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from accounts import selectors as account_selectors
 from notifications.errors import NotificationNotFound
 from notifications.models import Notification
+from sellers import selectors as seller_selectors
 
 
 @dataclass(frozen=True)
@@ -43,27 +44,23 @@ def notification_for(*, user, notification_id: int) -> Notification:
 
 def buyer_recipient(*, user_id: int) -> Recipient | None:
     """A buyer, addressed at their account e-mail; None if the account is gone."""
-    row = get_user_model().objects.filter(pk=user_id).values("pk", "email", "name").first()
-    if row is None:
+    contact = account_selectors.contacts(user_ids=[user_id]).get(int(user_id))
+    if contact is None:
         return None
-    return Recipient(user_id=row["pk"], email=row["email"], name=row["name"] or row["email"])
+    return Recipient(user_id=contact.user_id, email=contact.email, name=contact.name)
 
 
 def seller_recipients(*, seller_ids: Iterable[int]) -> dict[int, Recipient]:
-    """Sellers by id, each addressed as its user at the store's contact e-mail (one query).
-
-    Reads the seller through its user's reverse relation: sellers.selectors offers no lookup by id yet.
-    """
-    rows = (
-        get_user_model()
-        .objects.filter(seller__pk__in=list(seller_ids))
-        .values("pk", "email", "seller__pk", "seller__contact_email", "seller__store_name")
-    )
+    """Sellers by id, each addressed as its user at the store's contact e-mail (one query; a second
+    only for a store without a contact e-mail, which then gets its user's)."""
+    sellers = seller_selectors.seller_contacts(seller_ids=seller_ids)
+    missing = [seller.user_id for seller in sellers.values() if not seller.email]
+    users = account_selectors.contacts(user_ids=missing) if missing else {}
     return {
-        row["seller__pk"]: Recipient(
-            user_id=row["pk"],
-            email=row["seller__contact_email"] or row["email"],
-            name=row["seller__store_name"],
+        seller.seller_id: Recipient(
+            user_id=seller.user_id,
+            email=seller.email or (users[seller.user_id].email if seller.user_id in users else ""),
+            name=seller.store_name,
         )
-        for row in rows
+        for seller in sellers.values()
     }

@@ -2,7 +2,7 @@
 
 from rest_framework import status
 
-from shop.errors import DomainError, FieldConflict, NotFound, PermissionDenied
+from shop.errors import DomainError, FieldConflict, NotFound
 
 
 class OrderNotFound(NotFound):
@@ -45,6 +45,29 @@ class OrderNotPayable(DomainError):
 
     def __init__(self, message: str | None = None, *, order_id: str, order_status: str) -> None:
         super().__init__(message, order_id=order_id, order_status=order_status)
+
+
+class PaymentInProgress(DomainError):
+    """The order's payment is under way (begun, or waiting for the gateway): its total must not change."""
+
+    code = "payment_in_progress"
+    default_message = (
+        "This order is being paid right now. Wait until the payment completes, then cancel the item "
+        "(it will be refunded)."
+    )
+
+    def __init__(self, message: str | None = None, *, order_id: str) -> None:
+        super().__init__(message, order_id=order_id)
+
+
+class OrderTotalChanged(DomainError):
+    """A payment captured another amount than the order's total: it is refunded, the order stays payable."""
+
+    code = "order_total_changed"
+    default_message = "The order's total changed while it was being paid; that payment is refunded. Please pay again."
+
+    def __init__(self, message: str | None = None, *, order_id: str) -> None:
+        super().__init__(message, order_id=order_id)
 
 
 class PaymentDeclined(DomainError):
@@ -109,7 +132,3 @@ class ReturnQuantityExceeded(DomainError):
 
 class ReturnNotFound(NotFound):
     default_message = "No such return request."
-
-
-class NotASeller(PermissionDenied):
-    default_message = "Only sellers can do this."

@@ -172,13 +172,6 @@ RETURN_REASONS = (
     ("no_longer_needed", "I no longer need it"),
     ("other", "Another reason"),
 )
-CARRIERS = (
-    ("simulated", "Simulated carrier (demo: moves on by itself)"),
-    ("ups", "UPS"),
-    ("fedex", "FedEx"),
-    ("dhl", "DHL"),
-    ("usps", "USPS"),
-)
 DETAILS_MAX = 400
 
 
@@ -263,26 +256,6 @@ class ReturnItemForm(_ReasonForm):
         if quantity > self.returnable:
             raise forms.ValidationError(f"You can return at most {self.returnable} of this item.")
         return quantity
-
-
-class ShipForm(forms.Form):
-    """The seller's "Mark shipped": who carries the parcel and its tracking number."""
-
-    carrier = forms.ChoiceField(label="Carrier", choices=CARRIERS, initial="simulated")
-    tracking_number = forms.CharField(
-        label="Tracking number",
-        max_length=64,
-        required=False,
-        help_text="Required except with the simulated carrier, which makes one up.",
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        number = (cleaned.get("tracking_number") or "").strip()
-        if not number and cleaned.get("carrier") not in (None, "simulated"):
-            self.add_error("tracking_number", "Enter the tracking number the carrier gave you.")
-        cleaned["tracking_number"] = number
-        return cleaned
 
 
 class RejectReturnForm(forms.Form):

@@ -1,6 +1,8 @@
 """Row locks of the orders app, in one place and one order: the order row first (the entry lock of
-every change to an existing order), then its return requests, then its refund claims. Stock rows are
-locked after these, inside inventory.services; payments lock their own rows outside our transactions.
+every change to an existing order), then its lines (by id), then a return request, then refund claims.
+Across apps (docs/ARCHITECTURE.md, "Lock order"): the cart before the order (checkout); the shipment
+(logistics) and the stock rows (inventory, by variant id) after these; payments lock their own rows
+outside our transactions, last.
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ def lock_order(*, order_id: str, buyer=None) -> Order:
     return order
 
 
+def lock_order_if_any(*, order_id: str) -> Order | None:
+    """The order, locked FOR UPDATE; None when there is no such order (events may name one we lost)."""
+    return Order.objects.select_for_update().filter(pk=order_id).first()
+
+
 def lock_order_lines(*, order: Order) -> list:
     """Every line of the locked order, locked too (ordered by pk)."""
     return list(order.lines.select_for_update().order_by("id"))
@@ -36,4 +43,5 @@ def lock_return(*, order: Order, return_id: str) -> ReturnRequest:
 
 
 def lock_refund(*, refund_id: str) -> OrderRefund | None:
+    """A refund claim, locked FOR UPDATE (after its order's row); None when there is none."""
     return OrderRefund.objects.select_for_update().filter(pk=refund_id).first()

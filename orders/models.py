@@ -58,6 +58,11 @@ class Order(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True, help_text="When it expired or was cancelled.")
     payment_id = models.CharField(max_length=64, blank=True, help_text="The payment that paid it.")
+    payment_attempt_key = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="The key of the payment attempt begun last: no item is cancelled while it is in flight.",
+    )
     refunded_amount = models.DecimalField(
         max_digits=12,
         decimal_places=2,
@@ -302,6 +307,12 @@ class OrderRefund(models.Model):
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
 
+    TRANSITIONS = {
+        Status.PENDING: {Status.SUCCEEDED, Status.FAILED},
+        Status.SUCCEEDED: set(),
+        Status.FAILED: set(),
+    }
+
     id = models.CharField(primary_key=True, max_length=32, default=new_order_refund_id, editable=False)
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
     line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -329,3 +340,14 @@ class OrderRefund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id} {self.amount} of {self.order_id} {self.status}"
+
+    def transition(self, status: str) -> bool:
+        """Move to ``status`` (in memory; the caller saves), stamping when it settled: True when it changed,
+        False when it was there already. Raises IllegalTransition for a move the lifecycle does not allow."""
+        if status == self.status:
+            return False
+        if status not in self.TRANSITIONS[self.status]:
+            raise IllegalTransition(kind="refund", from_status=self.status, to_status=status)
+        self.settled_at = timezone.now()
+        self.status = status
+        return True

@@ -5,22 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from cart import selectors as cart_selectors
+from logistics import selectors as logistics_selectors
 from orders.errors import OrderNotFound, ReturnNotFound, UnknownShippingMethod
 from orders.models import Order, OrderLine, ReturnRequest
-
-CENT = Decimal("0.01")
-
-
-def to_money(value: Decimal) -> Decimal:
-    """Money as the store keeps it: quantized to cents, halves rounded up."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+from shop.dates import add_business_days
+from shop.money import quantize
 
 
 @dataclass(frozen=True)
@@ -55,16 +51,6 @@ class Quote:
     currency: str
 
 
-def add_business_days(start: date, days: int) -> date:
-    """The date ``days`` business days (Monday to Friday) after ``start``."""
-    current = start
-    while days > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
-
-
 def shipping_options(*, today: date | None = None) -> list[ShippingOption]:
     """The shipping methods offered, with price and delivery window (weekends do not count)."""
     today = today or timezone.localdate()
@@ -72,11 +58,11 @@ def shipping_options(*, today: date | None = None) -> list[ShippingOption]:
         ShippingOption(
             code=code,
             label=method["label"],
-            price=to_money(Decimal(str(method["price"]))),
+            price=quantize(Decimal(str(method["price"]))),
             min_days=int(method["min_days"]),
             max_days=int(method["max_days"]),
-            earliest=add_business_days(today, int(method["min_days"])),
-            latest=add_business_days(today, int(method["max_days"])),
+            earliest=add_business_days(today, days=int(method["min_days"])),
+            latest=add_business_days(today, days=int(method["max_days"])),
         )
         for code, method in settings.SHIPPING_METHODS.items()
     ]
@@ -91,10 +77,10 @@ def shipping_option(*, code: str, today: date | None = None) -> ShippingOption:
 
 
 def order_totals(*, subtotal: Decimal, shipping: Decimal) -> Totals:
-    """Tax is TAX_RATE of the goods (not of shipping), rounded to the cent."""
-    subtotal = to_money(subtotal)
-    shipping = to_money(shipping)
-    tax = to_money(subtotal * Decimal(str(settings.TAX_RATE)))
+    """Tax is TAX_RATE of the goods (not of shipping); every amount rounded as shop.money does."""
+    subtotal = quantize(subtotal)
+    shipping = quantize(shipping)
+    tax = quantize(subtotal * Decimal(str(settings.TAX_RATE)))
     return Totals(subtotal=subtotal, shipping=shipping, tax=tax, total=subtotal + shipping + tax)
 
 
@@ -187,7 +173,121 @@ def lines_for_seller(*, seller) -> QuerySet[OrderLine]:
 
 def returnable_quantity(*, line: OrderLine) -> int:
     """Units of a delivered line the buyer may still ask to return (ignores the window)."""
-    if line.status not in (OrderLine.Status.DELIVERED, OrderLine.Status.RETURNED):
+    return units_returnable(line=line, requests=line.returns.all())
+
+
+# --- What a buyer's order allows: the rules the services enforce, read once for pages and API ----------
+# Pure predicates: the order services check the same ones under their locks (cancel_item, request_return).
+
+CLOSED_ORDER_STATUSES = frozenset({Order.Status.EXPIRED, Order.Status.CANCELLED})
+RETURNABLE_LINE_STATUSES = frozenset({OrderLine.Status.DELIVERED, OrderLine.Status.RETURNED})
+# A shipment still at the seller's: its lines can be taken out of it (logistics.services.remove_line).
+UNSHIPPED_SHIPMENT_STATUSES = frozenset({None, "pending"})
+
+
+def line_cancellable(*, order_status: str, line_status: str, shipment_status: str | None) -> bool:
+    """Whether the buyer may cancel the line: an open line of an open order whose parcel has not left."""
+    return (
+        order_status not in CLOSED_ORDER_STATUSES
+        and line_status == OrderLine.Status.OPEN
+        and shipment_status in UNSHIPPED_SHIPMENT_STATUSES
+    )
+
+
+def return_deadline(*, line: OrderLine) -> datetime | None:
+    """When the buyer can no longer ask to return the line: RETURN_WINDOW_DAYS after delivery (None before)."""
+    if line.delivered_at is None:
+        return None
+    return line.delivered_at + timedelta(days=settings.RETURN_WINDOW_DAYS)
+
+
+def return_window_open(*, line: OrderLine, now: datetime) -> bool:
+    """Whether ``now`` is inside the line's return window (never before delivery)."""
+    deadline = return_deadline(line=line)
+    return deadline is not None and now < deadline
+
+
+def units_returnable(*, line: OrderLine, requests) -> int:
+    """Delivered units not yet asked back, given the line's return requests (a rejected one gives its units
+    back); 0 for a line not delivered. Ignores the window."""
+    if line.status not in RETURNABLE_LINE_STATUSES:
         return 0
-    taken = sum(ret.quantity for ret in line.returns.all() if ret.status != ReturnRequest.Status.REJECTED)
+    taken = sum(
+        ret.quantity for ret in requests if ret.line_id == line.pk and ret.status != ReturnRequest.Status.REJECTED
+    )
     return max(line.quantity - taken, 0)
+
+
+def delivery_eta(*, shipments) -> date | None:
+    """The order's estimated delivery: the latest ETA of its parcels not cancelled (None without any)."""
+    return max((s.eta for s in shipments if s.status != "cancelled" and s.eta), default=None)
+
+
+@dataclass(frozen=True)
+class LineView:
+    """What one line of a buyer's order allows now."""
+
+    line: OrderLine
+    shipment: object | None  # the logistics shipment carrying it, None before one is made
+    return_requests: list[ReturnRequest]
+    can_cancel: bool
+    returnable: int  # units that may still be asked back (0 outside the window's statuses)
+    return_deadline: datetime | None
+    can_return: bool  # some units returnable and the window open
+
+
+@dataclass(frozen=True)
+class BuyerOrderView:
+    """A buyer's order with its shipments, returns, ETA and each line's rules (``lines``, in line order)."""
+
+    order: Order
+    lines: list[LineView]
+    shipments: list
+    returns: list[ReturnRequest]
+    eta: date | None
+
+    def line(self, line_id: int) -> LineView | None:
+        """The rules of one line of the order, None when it has no such line."""
+        return next((view for view in self.lines if view.line.pk == line_id), None)
+
+
+def order_view_for_buyer(*, user, order_id: str, now: datetime | None = None) -> BuyerOrderView:
+    """One of the user's orders with, per line, whether it can be cancelled, how many units can be returned
+    until when, and the order's ETA: the rules its services enforce. Anyone else's is OrderNotFound.
+
+    Shipments and returns are read for a paid order only (an unpaid one has none): a fixed number of queries.
+    """
+    order = order_for_buyer(user=user, order_id=order_id)
+    now = now or timezone.now()
+    shipments: list = []
+    returns: list[ReturnRequest] = []
+    if order.paid_at is not None:
+        shipments = logistics_selectors.shipments_for_order(order_id=order.pk)
+        returns = list(
+            ReturnRequest.objects.filter(order_id=order.pk, buyer=user)
+            .select_related("line")
+            .order_by("-created_at", "-id")
+        )
+    shipment_of_line = {item.order_line_id: shipment for shipment in shipments for item in shipment.lines.all()}
+    lines = []
+    for line in order.lines.all():
+        shipment = shipment_of_line.get(line.pk)
+        returnable = units_returnable(line=line, requests=returns)
+        lines.append(
+            LineView(
+                line=line,
+                shipment=shipment,
+                return_requests=[ret for ret in returns if ret.line_id == line.pk],
+                can_cancel=line_cancellable(
+                    order_status=order.status,
+                    line_status=line.status,
+                    shipment_status=shipment.status if shipment is not None else None,
+                ),
+                returnable=returnable,
+                return_deadline=return_deadline(line=line),
+                can_return=returnable > 0 and return_window_open(line=line, now=now),
+            )
+        )
+    return BuyerOrderView(
+        order=order, lines=lines, shipments=shipments, returns=returns, eta=delivery_eta(shipments=shipments)
+    )

@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from orders import api, views
+from orders import views
+from orders.api import buyer, seller
 
 app_name = "orders"
 
-# Storefront pages (checkout, payment, orders, returns, the seller's orders and returns).
+# Storefront pages (checkout, payment, orders, returns, the seller's returns; its shipments are logistics').
 urlpatterns: list = [
     path("checkout/", views.checkout, name="checkout"),
     path("orders/", views.order_list, name="list"),
@@ -16,8 +17,6 @@ urlpatterns: list = [
     path("orders/<str:order_id>/items/<int:line_id>/cancel/", views.cancel_item, name="cancel-item"),
     path("orders/<str:order_id>/items/<int:line_id>/return/", views.return_item, name="return-item"),
     path("returns/", views.return_list, name="returns"),
-    path("seller/orders/", views.seller_orders, name="seller-orders"),
-    path("seller/shipments/<str:shipment_id>/ship/", views.seller_ship, name="seller-ship"),
     path("seller/returns/", views.seller_returns, name="seller-returns"),
     path(
         "seller/returns/<str:return_id>/<str:action>/",
@@ -27,16 +26,20 @@ urlpatterns: list = [
 ]
 
 api_urlpatterns = [
-    path("checkout", api.CheckoutView.as_view(), name="checkout"),
-    path("orders", api.OrderListView.as_view(), name="orders"),
-    path("orders/<str:order_id>", api.OrderDetailView.as_view(), name="order"),
-    path("orders/<str:order_id>/pay", api.OrderPayView.as_view(), name="order-pay"),
-    path("track/<str:order_id>", api.TrackView.as_view(), name="track"),
-    path("cancel", api.CancelView.as_view(), name="cancel"),
-    path("returns", api.ReturnListCreateView.as_view(), name="returns"),
-    path("seller/orders", api.SellerOrderListView.as_view(), name="seller-orders"),
-    path("seller/returns", api.SellerReturnListView.as_view(), name="seller-returns"),
-    path("seller/returns/<str:return_id>/approve", api.SellerReturnApproveView.as_view(), name="seller-return-approve"),
-    path("seller/returns/<str:return_id>/reject", api.SellerReturnRejectView.as_view(), name="seller-return-reject"),
-    path("seller/returns/<str:return_id>/receive", api.SellerReturnReceiveView.as_view(), name="seller-return-receive"),
+    path("checkout", buyer.CheckoutView.as_view(), name="checkout"),
+    path("orders", buyer.OrderListView.as_view(), name="orders"),
+    path("orders/<str:order_id>", buyer.OrderDetailView.as_view(), name="order"),
+    path("orders/<str:order_id>/pay", buyer.OrderPayView.as_view(), name="order-pay"),
+    path("track/<str:order_id>", buyer.TrackView.as_view(), name="track"),
+    path("cancel", buyer.CancelView.as_view(), name="cancel"),
+    path("returns", buyer.ReturnListCreateView.as_view(), name="returns"),
+    path("seller/orders", seller.SellerOrderListView.as_view(), name="seller-orders"),
+    path("seller/returns", seller.SellerReturnListView.as_view(), name="seller-returns"),
+    path(
+        "seller/returns/<str:return_id>/approve", seller.SellerReturnApproveView.as_view(), name="seller-return-approve"
+    ),
+    path("seller/returns/<str:return_id>/reject", seller.SellerReturnRejectView.as_view(), name="seller-return-reject"),
+    path(
+        "seller/returns/<str:return_id>/receive", seller.SellerReturnReceiveView.as_view(), name="seller-return-receive"
+    ),
 ]

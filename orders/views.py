@@ -9,17 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 import secrets
-import time
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -30,11 +28,9 @@ from cart import services as cart_services
 from cart.errors import EmptyCart, ItemsUnavailable
 from inventory.errors import OutOfStock
 from logistics import selectors as logistics_selectors
-from logistics import services as logistics_services
 from orders import selectors, services
 from orders.errors import OrderExpired, OrderNotPayable, PaymentDeclined, UnknownAddress
 from orders.forms import (
-    CARRIERS,
     TEST_CARDS,
     CancelItemForm,
     CheckoutForm,
@@ -43,18 +39,15 @@ from orders.forms import (
     ReceiveReturnForm,
     RejectReturnForm,
     ReturnItemForm,
-    ShipForm,
 )
 from payments import selectors as payment_selectors
 from sellers import selectors as seller_selectors
-from shop.errors import DomainError
+from shop.api import idempotency
 from shop.currency import currency_symbol
+from shop.errors import DomainError
+from shop.money import format_money
 
 CART_URL = "cart:page"
-# A double-clicked "Place order" must not place two orders: each checkout form carries a token, and a
-# second request with the same token waits for the first and follows it to its order (_place_once).
-SUBMIT_WAIT_SECONDS = 10
-SUBMIT_MEMORY_SECONDS = 60 * 60
 
 
 def _line_name(line) -> str:
@@ -103,40 +96,40 @@ def _problem_lines_message(lines) -> str:
     return _short_message(short)
 
 
-def _submit_key(request: HttpRequest, token: str) -> str:
-    return f"orders:checkout-submit:{request.user.pk}:{token}"
+def _place_once(request: HttpRequest, form: CheckoutForm, token: str) -> str:
+    """Place the order and return its id, unless this very form was already sent (double click, resubmit):
+    then the id of the order that first request placed, waiting for it if it is still at work.
 
+    A double-clicked "Place order" must not place two orders: the form's hidden submit token is an
+    Idempotency-Key of shop.api.idempotency, the API's own mechanism (records in the database, a lock
+    per user and key). A refused attempt keeps nothing, so the corrected form runs for real.
+    """
 
-def _place_once(request: HttpRequest, form: CheckoutForm, token: str):
-    """Place the order, unless this very form was already sent (double click, resubmit): then the
-    order that first request placed, waiting for it if it is still at work."""
-    key = _submit_key(request, token) if token else None
-    if key and not cache.add(key, "", timeout=SUBMIT_MEMORY_SECONDS):
-        deadline = time.monotonic() + SUBMIT_WAIT_SECONDS
-        while time.monotonic() < deadline:
-            placed = cache.get(key)
-            if placed is None:  # the first attempt failed and let go: try for real
-                break
-            if placed:
-                return selectors.order_for_buyer(user=request.user, order_id=placed)
-            time.sleep(0.05)
-        key = None
-    try:
+    def place() -> str:
         order = services.place_order(
             user=request.user,
             shipping_method=form.cleaned_data["shipping_method"],
             address_id=form.address_id,
             shipping_address=form.new_address,
         )
-    except BaseException:
-        if key:
-            cache.delete(key)
-        raise
-    if key:
-        cache.set(key, order.id, timeout=SUBMIT_MEMORY_SECONDS)
-    if form.new_address and form.cleaned_data["save_address"]:
-        account_services.add_address(user=request.user, **form.new_address)
-    return order
+        if form.new_address and form.cleaned_data["save_address"]:
+            account_services.add_address(user=request.user, **form.new_address)
+        return order.id
+
+    if not token:
+        return place()
+    return idempotency.run_once(
+        user_id=request.user.pk,
+        key=token,
+        fingerprint=idempotency.form_fingerprint(request),
+        run=place,
+        answer_of=lambda order_id: idempotency.Answer(
+            status_code=302,
+            body={"order": order_id},
+            headers={"Location": reverse("orders:pay", kwargs={"order_id": order_id})},
+        ),
+        replay=lambda answer: answer.body["order"],
+    )
 
 
 def _form_errors_from(form: CheckoutForm, exc: DomainError) -> None:
@@ -160,7 +153,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
 
     if request.method == "POST" and form.is_valid():
         try:
-            order = _place_once(request, form, str(request.POST.get("submit_token", ""))[:64])
+            order_id = _place_once(request, form, str(request.POST.get("submit_token", ""))[:64])
         except EmptyCart:
             messages.info(request, "Your cart is empty. Add something to it before checking out.")
             return redirect(CART_URL)
@@ -179,7 +172,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 raise
             _form_errors_from(form, exc)
         else:
-            return redirect("orders:pay", order_id=order.id)
+            return redirect("orders:pay", order_id=order_id)
 
     method = form.value_of("shipping_method")
     quote = selectors.checkout_quote(user=request.user, shipping_method=method if method in codes else codes[0])
@@ -229,7 +222,6 @@ def _order_context(order, now: datetime) -> dict:
         "past_hold": order.status == "pending_payment" and order.expires_at <= now,
         "seconds_left": seconds_left,
         "time_left": _time_left_text(seconds_left),
-        "currency_symbol": currency_symbol(order.currency),
         "shipping_label": settings.SHIPPING_METHODS.get(order.shipping_method, {}).get("label", order.shipping_method),
     }
 
@@ -276,13 +268,15 @@ def pay(request: HttpRequest, order_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
-    order = selectors.order_for_buyer(user=request.user, order_id=order_id)
-    context = _order_context(order, timezone.now())
+    now = timezone.now()
+    view = selectors.order_view_for_buyer(user=request.user, order_id=order_id, now=now)
+    order = view.order
+    context = _order_context(order, now)
     if order.status == "pending_payment" and not context["past_hold"]:
         payments = payment_selectors.payments_for_order(order_id=order.id)
         context["payment_pending"] = any(payment.status == "pending" for payment in payments)
     if order.status in PAST_PAYMENT or (order.status == "cancelled" and order.paid_at):
-        context.update(_after_purchase_context(order, context["lines"], timezone.now(), user=request.user))
+        context.update(_after_purchase_context(view))
     return render(request, "orders/order.html", context)
 
 
@@ -321,7 +315,6 @@ SHIPMENT_STEPS = (
     ("delivered", "Delivered"),
 )
 STEP_INDEX = {code: index for index, (code, _) in enumerate(SHIPMENT_STEPS)}
-CARRIER_LABELS = {code: label.split(" (", 1)[0] for code, label in CARRIERS}
 # Orders past payment: the ones that may have shipments, cancellable and returnable lines.
 PAST_PAYMENT = ("paid", "partially_shipped", "shipped", "delivered")
 
@@ -364,46 +357,28 @@ def _shipment_views(shipments, lines_by_id: dict) -> list[dict]:
                 "cancelled": shipment.status == "cancelled" or not shipment_lines,
                 "timeline": _timeline(shipment),
                 "events": list(reversed(shipment.events.all())),  # loaded oldest first (time, then id)
-                "carrier_label": CARRIER_LABELS.get(shipment.carrier, shipment.carrier.upper()),
+                "carrier_label": logistics_selectors.carrier_name(code=shipment.carrier),
             }
         )
     return views
 
 
-RETURNABLE_LINE_STATUSES = ("delivered", "returned")
-
-
-def _return_window_open(line, now: datetime) -> bool:
-    closes = services.return_window_closes(line)
-    return closes is not None and now < closes
-
-
-def _returnable_quantity(line, returns: list) -> int:
-    """Delivered units not yet asked back (a rejected request gives its units back)."""
-    asked = sum(r.quantity for r in returns if r.line_id == line.pk and r.status != "rejected")
-    return max(0, line.quantity - asked)
-
-
-def _after_purchase_context(order, lines: list, now: datetime, *, user) -> dict:
-    """Shipments with their timelines, ETA, returns and what each line allows (cancel, return)."""
-    shipments = logistics_selectors.shipments_for_order(order_id=order.id)
-    returns = list(selectors.returns_for_buyer(user=user).filter(order_id=order.id))
-    lines_by_id = {line.pk: line for line in lines}
-    shipment_of_line = {item.order_line_id: shipment for shipment in shipments for item in shipment.lines.all()}
-    for line in lines:
-        shipment = shipment_of_line.get(line.pk)
-        line.shipment = shipment
-        line.return_requests = [r for r in returns if r.line_id == line.pk]
-        line.can_cancel = line.status == "open" and (shipment is None or shipment.status == "pending")
-        line.returnable = _returnable_quantity(line, returns) if line.status in RETURNABLE_LINE_STATUSES else 0
-        line.can_return = line.returnable > 0 and _return_window_open(line, now)
-        line.return_deadline = services.return_window_closes(line)
-    live = [s for s in shipments if s.status != "cancelled" and s.eta]
+def _after_purchase_context(view: selectors.BuyerOrderView) -> dict:
+    """Shipments with their timelines, ETA, returns and what each line allows (cancel, return), as the
+    selector reads them: the page and the API apply the services' rules, never their own."""
+    for rules in view.lines:
+        line = rules.line  # the instances _order_context lists (the order's prefetched lines)
+        line.shipment = rules.shipment
+        line.return_requests = rules.return_requests
+        line.can_cancel = rules.can_cancel
+        line.returnable = rules.returnable
+        line.can_return = rules.can_return
+        line.return_deadline = rules.return_deadline
     return {
         "after_purchase": True,
-        "shipments": _shipment_views(shipments, lines_by_id),
-        "eta": max((s.eta for s in live), default=None),
-        "returns": returns,
+        "shipments": _shipment_views(view.shipments, {rules.line.pk: rules.line for rules in view.lines}),
+        "eta": view.eta,
+        "returns": view.returns,
     }
 
 
@@ -429,18 +404,32 @@ def order_list(request: HttpRequest) -> HttpResponse:
             "orders": list(page.object_list),
             "filtered": filtered,
             "filter_query": urlencode(query),
-            "currency_symbol": currency_symbol(settings.STORE_CURRENCY),
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
 
-def _order_line(request: HttpRequest, order_id: str, line_id: int):
-    order = selectors.order_for_buyer(user=request.user, order_id=order_id)
-    for line in order.lines.all():
-        if line.pk == line_id:
-            return order, line
-    raise Http404("No such item in this order.")
+def _order_line(request: HttpRequest, order_id: str, line_id: int, now: datetime):
+    """The buyer's order, one of its lines and what that line allows now (selectors.order_view_for_buyer)."""
+    view = selectors.order_view_for_buyer(user=request.user, order_id=order_id, now=now)
+    rules = view.line(line_id)
+    if rules is None:
+        raise Http404("No such item in this order.")
+    return view.order, rules.line, rules
+
+
+SHIPPED_TEXT = (
+    "{name} has already shipped, so it can no longer be cancelled. "
+    "Once it is delivered you can return it from this page."
+)
+
+
+def _why_not_cancellable(order, line) -> str:
+    if line.status != "open":
+        return f"{line.product_name} is {line.get_status_display().lower()}: it can no longer be cancelled."
+    if order.status in selectors.CLOSED_ORDER_STATUSES:
+        return f"{line.product_name} can no longer be cancelled: the order is {order.get_status_display().lower()}."
+    return SHIPPED_TEXT.format(name=line.product_name)
 
 
 @never_cache
@@ -448,13 +437,11 @@ def _order_line(request: HttpRequest, order_id: str, line_id: int):
 @require_http_methods(["GET", "POST"])
 def cancel_item(request: HttpRequest, order_id: str, line_id: int) -> HttpResponse:
     """ "Cancel this item": a reason, then the line is cancelled and, when paid, its share refunded."""
-    order, line = _order_line(request, order_id, line_id)
+    order, line, rules = _order_line(request, order_id, line_id, timezone.now())
     form = CancelItemForm(request.POST if request.method == "POST" else None)
     status = 200
-    if line.status != "open":
-        messages.info(
-            request, f"{line.product_name} is {line.get_status_display().lower()}: it can no longer be cancelled."
-        )
+    if not rules.can_cancel:
+        messages.info(request, _why_not_cancellable(order, line))
         return redirect("orders:detail", order_id=order.id)
     if request.method == "POST" and form.is_valid():
         try:
@@ -468,11 +455,7 @@ def cancel_item(request: HttpRequest, order_id: str, line_id: int) -> HttpRespon
                 form.add_error(None, exc.message)
                 status = exc.status
             else:
-                messages.warning(
-                    request,
-                    f"{line.product_name} has already shipped, so it can no longer be cancelled. "
-                    "Once it is delivered you can return it from this page.",
-                )
+                messages.warning(request, SHIPPED_TEXT.format(name=line.product_name))
                 return redirect("orders:detail", order_id=order.id)
         else:
             messages.success(request, _cancelled_message(line, result, order.currency))
@@ -489,11 +472,11 @@ def _cancelled_message(line, result, currency: str) -> str:
     amount, status = result.refund_amount, result.refund_status
     text = f"{line.product_name} is cancelled."
     if amount is not None:
-        money = f"{currency_symbol(currency)}{Decimal(str(amount)):,.2f}"
+        written = format_money(amount, currency=currency)
         if status == "succeeded":
-            text += f" {money} has been refunded to your card."
+            text += f" {written} has been refunded to your card."
         else:
-            text += f" A refund of {money} is on its way to your card."
+            text += f" A refund of {written} is on its way to your card."
     return text
 
 
@@ -502,11 +485,10 @@ def _cancelled_message(line, result, currency: str) -> str:
 @require_http_methods(["GET", "POST"])
 def return_item(request: HttpRequest, order_id: str, line_id: int) -> HttpResponse:
     """ "Return this item": how many and why; the seller then approves and gives a return code."""
-    order, line = _order_line(request, order_id, line_id)
     now = timezone.now()
-    returns = list(selectors.returns_for_buyer(user=request.user).filter(order_id=order.id))
-    returnable = _returnable_quantity(line, returns) if line.status in RETURNABLE_LINE_STATUSES else 0
-    if not returnable or not _return_window_open(line, now):
+    order, line, rules = _order_line(request, order_id, line_id, now)
+    returnable = rules.returnable
+    if not rules.can_return:
         messages.info(request, f"{line.product_name} cannot be returned: {_why_not_returnable(line, returnable)}")
         return redirect("orders:detail", order_id=order.id)
     form = ReturnItemForm(request.POST if request.method == "POST" else None, returnable=returnable)
@@ -540,14 +522,14 @@ def return_item(request: HttpRequest, order_id: str, line_id: int) -> HttpRespon
             "line": line,
             "form": form,
             "returnable": returnable,
-            "return_deadline": services.return_window_closes(line),
+            "return_deadline": rules.return_deadline,
         }
     )
     return render(request, "orders/return_item.html", context, status=status)
 
 
 def _why_not_returnable(line, returnable: int) -> str:
-    if line.status not in RETURNABLE_LINE_STATUSES:
+    if line.status not in selectors.RETURNABLE_LINE_STATUSES:
         return "it has not been delivered yet."
     if not returnable:
         return "all of it is already being returned."
@@ -568,73 +550,11 @@ def return_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "returns": list(page.object_list),
-            "currency_symbol": currency_symbol(settings.STORE_CURRENCY),
         },
     )
 
 
-# --- Seller side: shipping orders, deciding returns --------------------------------------------------
-
-
-def _seller_of(request: HttpRequest):
-    seller = seller_selectors.seller_for_user(user=request.user)
-    if seller is None:
-        raise PermissionDenied("Only sellers have this page. Open your store first.")
-    return seller
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET"])
-def seller_orders(request: HttpRequest) -> HttpResponse:
-    """The seller's shipments (their part of each order), newest first, each pending one with "Mark shipped"."""
-    seller = _seller_of(request)
-    waiting = request.GET.get("show") == "pending"
-    shipments = logistics_selectors.shipments_for_seller(seller=seller, status="pending" if waiting else None)
-    page = Paginator(shipments, SELLER_PAGE_SIZE).get_page(request.GET.get("page"))
-    shipments = list(page.object_list)
-    # Where each parcel goes: the orders' addresses, read with the seller's lines of these orders.
-    order_ids = {shipment.order_id for shipment in shipments}
-    orders = (
-        {line.order_id: line.order for line in selectors.lines_for_seller(seller=seller).filter(order_id__in=order_ids)}
-        if order_ids
-        else {}
-    )
-    for shipment in shipments:
-        order = orders.get(shipment.order_id)
-        shipment.address = order.shipping_address if order else None
-    return render(
-        request,
-        "orders/seller_orders.html",
-        {"seller": seller, "page": page, "shipments": shipments, "waiting": waiting, "form": ShipForm()},
-    )
-
-
-@login_required
-@require_POST
-def seller_ship(request: HttpRequest, shipment_id: str) -> HttpResponse:
-    seller = _seller_of(request)
-    form = ShipForm(request.POST)
-    if not form.is_valid():
-        errors = "; ".join(str(error) for errors in form.errors.values() for error in errors)
-        messages.error(request, f"Shipment {shipment_id} was not marked shipped: {errors}")
-        return redirect("orders:seller-orders")
-    try:
-        shipment = logistics_services.ship(
-            seller=seller,
-            shipment_id=shipment_id,
-            carrier=form.cleaned_data["carrier"],
-            tracking_number=form.cleaned_data["tracking_number"],
-        )
-    except DomainError as exc:
-        if exc.status == 404:
-            raise Http404(exc.message) from exc
-        messages.error(request, f"Shipment {shipment_id} was not marked shipped: {exc.message}")
-    else:
-        messages.success(
-            request, f"Shipment {shipment_id} is marked shipped (tracking number {shipment.tracking_number})."
-        )
-    return redirect("orders:seller-orders")
+# --- Seller side: deciding returns (shipping is logistics' pages) --------------------------------------------------
 
 
 @never_cache
@@ -642,7 +562,7 @@ def seller_ship(request: HttpRequest, shipment_id: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def seller_returns(request: HttpRequest) -> HttpResponse:
     """Return requests for the seller's items, newest first: approve, reject (with a reason), receive."""
-    seller = _seller_of(request)
+    seller = seller_selectors.seller_of(user=request.user)
     page = Paginator(selectors.returns_for_seller(seller=seller), SELLER_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -653,7 +573,6 @@ def seller_returns(request: HttpRequest) -> HttpResponse:
             "returns": list(page.object_list),
             "reject_form": RejectReturnForm(),
             "receive_form": ReceiveReturnForm(),
-            "currency_symbol": currency_symbol(settings.STORE_CURRENCY),
         },
     )
 
@@ -662,7 +581,7 @@ def seller_returns(request: HttpRequest) -> HttpResponse:
 @require_POST
 def seller_return_decision(request: HttpRequest, return_id: str, action: str) -> HttpResponse:
     """Approve, reject or receive one return request; only the seller of the returned item may."""
-    _seller_of(request)
+    seller_selectors.seller_of(user=request.user)
     try:
         if action == "approve":
             done = services.approve_return(user=request.user, return_id=return_id)
@@ -683,10 +602,7 @@ def seller_return_decision(request: HttpRequest, return_id: str, action: str) ->
                 user=request.user, return_id=return_id, resellable=form.cleaned_data["resellable"]
             )
             refund = done.return_request.refund_amount or Decimal(0)
-            text = (
-                f"Return {return_id} received; the buyer is refunded "
-                f"{currency_symbol(settings.STORE_CURRENCY)}{refund:,.2f}."
-            )
+            text = f"Return {return_id} received; the buyer is refunded {format_money(refund)}."
         else:
             raise Http404("No such action.")
     except DomainError as exc:

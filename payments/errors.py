@@ -54,3 +54,14 @@ class GatewayUnavailable(DomainError):
     status = status.HTTP_503_SERVICE_UNAVAILABLE
     title = "Service Unavailable"
     default_message = "The payment provider did not answer. Please try again in a moment."
+
+
+class IllegalPaymentTransition(DomainError):
+    """A payment or refund asked to move where its lifecycle does not go (it settles once)."""
+
+    code = "illegal_transition"
+    default_message = "That change is not possible in the current state."
+
+    def __init__(self, message: str | None = None, *, kind: str, from_status: str, to_status: str) -> None:
+        message = message or f"A {kind} that is {from_status} cannot become {to_status}."
+        super().__init__(message, from_status=str(from_status), to_status=str(to_status))

@@ -11,6 +11,8 @@ import secrets
 from django.db import models
 from django.db.models import F, Q
 
+from payments.errors import IllegalPaymentTransition
+
 
 def new_payment_id() -> str:
     return "pay_" + secrets.token_urlsafe(12)
@@ -63,6 +65,18 @@ class Payment(models.Model):
     def __str__(self) -> str:
         return f"{self.id} {self.amount} {self.currency} {self.status}"
 
+    # A payment settles once: a webhook or the gateway's answer moves it out of pending, never back.
+    TRANSITIONS = {
+        Status.PENDING: {Status.SUCCEEDED, Status.FAILED},
+        Status.SUCCEEDED: set(),
+        Status.FAILED: set(),
+    }
+
+    def transition(self, status: str) -> bool:
+        """Move to ``status`` (in memory; the caller saves): True when it changed, False when it was
+        there already. Raises IllegalPaymentTransition for a move the lifecycle does not allow."""
+        return _transition(self, status, kind="payment")
+
     @property
     def refundable_amount(self) -> Decimal:
         """What may still be refunded: the captured amount less refunds (nothing unless captured)."""
@@ -102,6 +116,12 @@ class Refund(models.Model):
         FAILED = "failed", "Failed"
 
     id = models.CharField(max_length=32, primary_key=True, default=new_refund_id, editable=False)
+    TRANSITIONS = {
+        Status.PENDING: {Status.SUCCEEDED, Status.FAILED},
+        Status.SUCCEEDED: set(),
+        Status.FAILED: set(),
+    }
+
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
@@ -118,6 +138,11 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id} {self.amount} of {self.payment_id} {self.status}"
+
+    def transition(self, status: str) -> bool:
+        """Move to ``status`` (in memory; the caller saves): True when it changed, False when it was
+        there already. Raises IllegalPaymentTransition for a move the lifecycle does not allow."""
+        return _transition(self, status, kind="refund")
 
 
 class WebhookReceipt(models.Model):
@@ -136,3 +161,12 @@ class WebhookReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gateway} {self.event_id}"
+
+
+def _transition(record: Payment | Refund, status: str, *, kind: str) -> bool:
+    if status == record.status:
+        return False
+    if status not in record.TRANSITIONS[record.status]:
+        raise IllegalPaymentTransition(kind=kind, from_status=record.status, to_status=status)
+    record.status = status
+    return True

@@ -2,7 +2,8 @@
 
 Gateways are called outside any database transaction: each use case records its intent in one short
 transaction, calls the gateway, then records the answer in another (under a row lock on the payment).
-Every change of a payment writes a PaymentEvent in the same transaction.
+Every change of a payment writes a PaymentEvent in the same transaction. A payment that succeeds
+publishes "payment.succeeded" once, whether the gateway said so at once or later by webhook.
 """
 
 from __future__ import annotations
@@ -19,24 +20,19 @@ from payments.errors import (
     InvalidAmount,
     InvalidWebhook,
     PaymentNotCaptured,
-    PaymentNotFound,
     RefundExceedsCaptured,
 )
 from payments.gateways import ChargeResult, RefundResult, WebhookEvent, get_gateway
 from payments.gateways.base import FAILED, SUCCEEDED
+from payments.locks import lock_payment, lock_payment_for_webhook, lock_refund
 from payments.models import Payment, PaymentEvent, Refund, WebhookReceipt
 from shop import events
+from shop.money import quantize
 
 logger = structlog.get_logger(__name__)
 
-CENT = Decimal("0.01")
 Status = Payment.Status
 Kind = PaymentEvent.Kind
-
-
-def to_money(value) -> Decimal:
-    """An amount as the store keeps it: a Decimal with two places."""
-    return Decimal(value).quantize(CENT)
 
 
 # --- Charge -------------------------------------------------------------------------------------
@@ -44,13 +40,14 @@ def to_money(value) -> Decimal:
 
 def charge(*, order_id: str, amount: Decimal, currency: str, payment_token: str, attempt_key: str) -> Payment:
     """Charge ``amount`` for an order once per ``attempt_key``: a repeated key returns the same Payment
-    without calling the gateway again. A decline is a failed Payment, not an exception.
+    without calling the gateway again. A decline is a failed Payment, not an exception; a success
+    publishes "payment.succeeded" (with the payment's committed answer).
 
     Must be called outside any transaction (the gateway is called between two of them). Raises
     InvalidAmount, AttemptKeyReused (the key was used for another order or amount) and, when the
     gateway cannot be reached, GatewayUnavailable (the payment stays pending).
     """
-    amount = to_money(amount)
+    amount = quantize(amount, currency=currency)
     if amount <= 0:
         raise InvalidAmount()
     gateway = get_gateway()
@@ -90,12 +87,12 @@ def _create_payment(
 def _record_charge_result(*, payment_id: str, result: ChargeResult) -> Payment:
     """Write the gateway's answer to a charge (locks the payment row). If a webhook already settled
     the payment (it may overtake the answer), the settled state stays."""
-    payment = _lock_payment(payment_id)
+    payment = lock_payment(payment_id=payment_id)
     if payment.status != Status.PENDING or payment.gateway_reference:
         return payment
     payment.gateway_reference = result.gateway_reference
     if result.status in (SUCCEEDED, FAILED):
-        payment.status = result.status
+        payment.transition(result.status)
         payment.decline_code = result.decline_code if result.status == FAILED else ""
     payment.save(update_fields=["gateway_reference", "status", "decline_code", "updated_at"])
     PaymentEvent.objects.create(
@@ -109,15 +106,12 @@ def _record_charge_result(*, payment_id: str, result: ChargeResult) -> Payment:
             **result.data,
         },
     )
+    if payment.status == Status.SUCCEEDED:
+        # Announced like a webhook's success, so the order is settled by its subscriber even when the
+        # caller's own settling step never runs (a crash, an error): a captured payment is never left.
+        _publish_settled(payment)
     get_gateway(payment.gateway).charge_recorded(result=result, reference=payment.id)
     return payment
-
-
-def _lock_payment(payment_id: str) -> Payment:
-    try:
-        return Payment.objects.select_for_update().get(pk=payment_id)
-    except Payment.DoesNotExist:
-        raise PaymentNotFound() from None
 
 
 # --- Refund -------------------------------------------------------------------------------------
@@ -131,11 +125,11 @@ def refund(*, payment_id: str, amount: Decimal, reason: str = "") -> Refund:
     gateway refuses (the Refund is then ``failed``). Raises InvalidAmount, PaymentNotFound,
     PaymentNotCaptured and RefundExceedsCaptured.
     """
-    amount = to_money(amount)
+    amount = quantize(amount)
     if amount <= 0:
         raise InvalidAmount()
     with transaction.atomic(durable=True):
-        payment = _lock_payment(payment_id)
+        payment = lock_payment(payment_id=payment_id)
         if payment.status != Status.SUCCEEDED:
             raise PaymentNotCaptured()
         if amount > payment.refundable_amount:
@@ -165,12 +159,12 @@ def refund(*, payment_id: str, amount: Decimal, reason: str = "") -> Refund:
 def _record_refund_result(*, refund_id: str, result: RefundResult) -> Refund:
     """Write the gateway's answer to a refund (locks the payment row, then the refund's)."""
     payment_id = Refund.objects.values_list("payment_id", flat=True).get(pk=refund_id)
-    payment = _lock_payment(payment_id)
-    pending = Refund.objects.select_for_update().get(pk=refund_id)
+    payment = lock_payment(payment_id=payment_id)
+    pending = lock_refund(refund_id=refund_id)
     if pending.status != Refund.Status.PENDING:
         return pending
     succeeded = result.status == SUCCEEDED
-    pending.status = Refund.Status.SUCCEEDED if succeeded else Refund.Status.FAILED
+    pending.transition(Refund.Status.SUCCEEDED if succeeded else Refund.Status.FAILED)
     pending.gateway_reference = result.gateway_reference
     pending.save(update_fields=["status", "gateway_reference", "updated_at"])
     if not succeeded:
@@ -228,16 +222,9 @@ def _apply_event(*, gateway: str, event: WebhookEvent) -> None:
     if event.type not in ("payment.succeeded", "payment.failed"):
         logger.info("payments.webhook_ignored", gateway=gateway, event_id=event.id, event_type=event.type)
         return
-    payment = (
-        Payment.objects.select_for_update().filter(gateway=gateway, gateway_reference=event.gateway_reference).first()
+    payment = lock_payment_for_webhook(
+        gateway=gateway, gateway_reference=event.gateway_reference, reference=event.reference or ""
     )
-    if payment is None and event.reference:
-        # The webhook overtook the gateway's answer to the charge: find the payment by our own id.
-        payment = (
-            Payment.objects.select_for_update()
-            .filter(gateway=gateway, pk=event.reference, gateway_reference__isnull=True)
-            .first()
-        )
     if payment is None:
         logger.warning("payments.webhook_unknown_payment", gateway=gateway, event_id=event.id)
         return
@@ -251,7 +238,7 @@ def _apply_event(*, gateway: str, event: WebhookEvent) -> None:
             )
         return
     succeeded = event.type == "payment.succeeded"
-    payment.status = Status.SUCCEEDED if succeeded else Status.FAILED
+    payment.transition(Status.SUCCEEDED if succeeded else Status.FAILED)
     payment.gateway_reference = event.gateway_reference
     decline_code = event.data.get("decline_code")
     payment.decline_code = "" if succeeded else (decline_code if isinstance(decline_code, str) else "")[:64]
@@ -259,8 +246,16 @@ def _apply_event(*, gateway: str, event: WebhookEvent) -> None:
     PaymentEvent.objects.create(
         payment=payment, kind=Kind.WEBHOOK, status=payment.status, data={"event_id": event.id, "type": event.type}
     )
-    payload = {"payment_id": payment.id, "order_id": payment.order_id, "amount": str(payment.amount)}
     if succeeded:
-        events.publish("payment.succeeded", **payload)
+        _publish_settled(payment)
     else:
-        events.publish("payment.failed", decline_code=payment.decline_code, **payload)
+        events.publish("payment.failed", decline_code=payment.decline_code, **_payload(payment))
+
+
+def _publish_settled(payment: Payment) -> None:
+    """Announce a captured payment, whichever way it settled (the gateway's answer or its webhook)."""
+    events.publish("payment.succeeded", **_payload(payment))
+
+
+def _payload(payment: Payment) -> dict[str, str]:
+    return {"payment_id": payment.id, "order_id": payment.order_id, "amount": str(payment.amount)}

@@ -17,7 +17,7 @@ def _product_ids(lines: list[dict]) -> list[int]:
     return list(known)
 
 
-@subscriber("order.paid")
+@subscriber("order.paid", name="recommendations.learn_co_purchases")
 def learn_co_purchases(*, event_id: str, order_id: str, lines: list[dict], **payload) -> None:
     """Counted once per order (LearnedOrder), however often the event is delivered."""
     services.learn_from_order(order_id=str(order_id), product_ids=_product_ids(lines))

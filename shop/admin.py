@@ -45,10 +45,10 @@ class EventDeliveryInline(admin.TabularInline):
 
 @admin.register(OutboxEvent)
 class OutboxEventAdmin(ReadOnlyAdmin):
-    list_display = ["name", "id", "created_at"]
+    list_display = ["name", "version", "id", "created_at"]
     list_filter = ["name"]
     search_fields = ["=id", "name"]
-    readonly_fields = ["id", "name", "payload", "created_at"]
+    readonly_fields = ["id", "name", "version", "payload", "created_at"]
     date_hierarchy = "created_at"
     inlines = [EventDeliveryInline]
 

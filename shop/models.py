@@ -33,12 +33,16 @@ class IdempotencyRecord(models.Model):
 class OutboxEvent(models.Model):
     """A domain event, written in the transaction of the change it announces (the transactional outbox).
 
-    Its deliveries, one per subscriber registered when it was published, are sent to the workers once
+    ``version`` is its declaration's version then (shop.events.declare_event). Its deliveries, one per
+    subscriber registered when it was published, are sent to the workers once
     that transaction commits; nothing is sent for a transaction that rolls back.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=100, db_index=True)
+    version = models.PositiveSmallIntegerField(
+        default=1, help_text="The version of the payload's shape when published."
+    )
     payload = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -63,7 +67,9 @@ class EventDelivery(models.Model):
         FAILED = "failed", "Failed"
 
     event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="deliveries")
-    subscriber = models.CharField(max_length=255, help_text="Dotted name of the handler.")
+    subscriber = models.CharField(
+        max_length=255, help_text="The subscriber's stable name (``@subscriber(..., name=...)``), not its function's."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True, default="")

@@ -2,10 +2,36 @@
 
 Catalog reads outnumber writes a hundred to one, and an anonymous visitor's listing, search, product
 page or API answer is the same for every such visitor. Whole answers (status, every header, body) are
-kept in the shared cache (Redis) for ``PUBLIC_CACHE_SECONDS``. Each stored answer records the
-version of every subject (``catalog``, ``stock``) current when it began to be computed; the write
-services bump a subject's version, and an answer whose versions are no longer current is never
-served, so nothing our own writes changed is ever served stale.
+kept in the shared cache (the ``public`` cache: Redis, or without ``REDIS_URL`` a directory every
+process on the machine shares) for ``PUBLIC_CACHE_SECONDS``. Each stored answer records the version
+of every subject (``catalog``, ``stock``) current when it began to be computed; the write services
+bump a subject's version at once and again after commit, and an answer whose versions are no longer
+current is never served, so nothing our own writes changed is ever served stale.
+
+A version is a random token, never a counter: a bump can be lost to no race and an evicted or
+flushed version can never come back equal to an old one (a missing version is no hit, and the next
+miss starts a new one).
+
+**The cache failing never fails a write, and never serves what a failure hid.** ``bump`` never
+raises: a failure is logged and counted (``shop_public_cache_missed_bumps_total``), and the after-
+commit bump goes through ``shop.side_effects.after_commit``. A process that may have missed a
+change owes a re-bump of *every* subject; until it has made one (tried by a thread of its own and at
+its next request or write, at most every ``RETRY_SECONDS`` while the cache keeps failing) it serves no
+cached answer and stores none. A process owes one when
+
+- any of its bumps, lookups or stores fails (it may be the writer, or a reader that saw an outage
+  during which another process wrote), and
+- one of its Redis connections is remade (``WatchedConnectionPool``): when Redis was stopped or
+  restarted every process's connection broke, so every process re-bumps before its first hit, even
+  one that saw no error because it sent nothing during the outage.
+
+A re-bump replaces every version, so it kills the entries stored before it for all processes.
+Hence: after the cache answers again, no process serves an answer stored before a write whose bump
+it missed, and no process that lost its connection serves one stored before the outage. Left open,
+both closed by the writer's own re-bump within ``RETRY_SECONDS`` of Redis answering it again (or by
+the entries' ``PUBLIC_CACHE_SECONDS`` lapsing): a network partition that cuts one process off from a
+Redis that stays up for the others, whose connections never break; and a process started after the
+outage, whose first connection is not a remade one.
 
 The home page and the paths in ``PUBLIC_CACHE_PATHS`` qualify. Only GET/HEAD requests without
 credentials (no Authorization header, no session cookie) are served from or stored in this cache,
@@ -22,29 +48,132 @@ Two doors lead to the same entries:
 
 from __future__ import annotations
 
+from datetime import datetime
 import functools
 from http import HTTPStatus
 from http.cookies import SimpleCookie
+import secrets
+import threading
+import time
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
 from prometheus_client import Counter
+import redis
 import structlog
+
+from shop.side_effects import after_commit
 
 logger = structlog.get_logger(__name__)
 
+CACHE_ALIAS = "public"
 SUBJECTS = ("catalog", "stock")
 _VERSION_KEYS = tuple(f"public-cache:version:{subject}" for subject in SUBJECTS)
+# Subjects that also change with no write at all, at moments noted beforehand (``lapses_at``): stock,
+# whose holds lapse at their order's expires_at. Moments are kept per bucket of this many seconds.
+LAPSING_SUBJECTS = ("stock",)
+LAPSE_BUCKET_SECONDS = 5
+# While the cache keeps failing, a process tries it again at most this often (a closed port fails
+# at once, an unreachable host only after the socket timeout: not on every request).
+RETRY_SECONDS = 1.0
+
 _HITS = Counter("shop_public_cache_hits_total", "Public answers served from the shared cache", ["door"])
+_MISSED_BUMPS = Counter(
+    "shop_public_cache_missed_bumps_total", "Version bumps the public cache did not take", ["subject"]
+)
+_DISTRUSTS = Counter(
+    "shop_public_cache_distrusts_total",
+    "Times a process stopped trusting the public cache until it re-bumps every version",
+    ["cause"],
+)
+
+
+def _cache():
+    return caches[CACHE_ALIAS]
+
+
+def _token() -> str:
+    return secrets.token_hex(8)
+
+
+class _Standing:
+    """This process's standing with the cache, shared by its threads: while it owes a re-bump of
+    every subject it serves and stores no cached answer."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.owed = False
+        # Counts every event that may have hidden a change from the cache: an answer computed while
+        # it moved is not stored, and a re-bump that raced it does not settle the debt.
+        self.events = 0
+        self._next_try = 0.0
+        self._repayer: threading.Thread | None = None
+
+    def distrust(self, cause: str, *, failed: bool) -> None:
+        """Owe a re-bump; ``failed``: the cache just failed, so leave it alone for RETRY_SECONDS."""
+        _DISTRUSTS.labels(cause).inc()
+        with self._lock:
+            self.owed = True
+            self.events += 1
+            if failed:
+                self._next_try = time.monotonic() + RETRY_SECONDS
+            if self._repayer is None or not self._repayer.is_alive():
+                self._repayer = threading.Thread(target=self._repay, name="public-cache-rebump", daemon=True)
+                self._repayer.start()
+
+    def _repay(self) -> None:
+        """Until the debt is settled, try every RETRY_SECONDS: a process that gets no more requests
+        (a worker between tasks) re-bumps for every other process as soon as the cache answers."""
+        while self.owed:
+            time.sleep(RETRY_SECONDS)
+            self.settled()
+
+    def settled(self) -> bool:
+        """True when nothing is owed, after re-bumping every subject if a re-bump is owed and due."""
+        if not self.owed:
+            return True
+        if time.monotonic() < self._next_try:
+            return False
+        seen = self.events
+        try:
+            _cache().set_many({key: _token() for key in _VERSION_KEYS}, timeout=None)
+        except Exception:
+            logger.warning("public_cache.unavailable", operation="rebump", exc_info=True)
+            self.distrust("rebump", failed=True)
+            return False
+        with self._lock:
+            if self.events == seen:
+                self.owed = False
+                logger.info("public_cache.rebumped")
+            return not self.owed
+
+    def connected(self, connection) -> None:
+        """A Redis connection callback: a remade connection means the server may have missed writes."""
+        if getattr(connection, "_public_cache_seen", False):
+            logger.warning("public_cache.reconnected")
+            self.distrust("reconnect", failed=False)
+        connection._public_cache_seen = True
+
+
+_STANDING = _Standing()
+
+
+class WatchedConnectionPool(redis.ConnectionPool):
+    """The ``public`` cache's Redis pool: every connection it remakes (after Redis went away) makes
+    this process re-bump every version before it trusts the cache again."""
+
+    def make_connection(self):
+        connection = super().make_connection()
+        connection.register_connect_callback(_STANDING.connected)
+        return connection
 
 
 def bumps(subject: str):
     """Decorator for a write service: once its transaction commits, cached answers showing
-    ``subject`` are invalidated."""
+    ``subject`` are invalidated (best effort: a failure never reaches the service's caller)."""
 
     def decorate(service):
         @functools.wraps(service)
@@ -53,7 +182,7 @@ def bumps(subject: str):
             # Now, and again once committed: a reader between the two may have computed its answer
             # from what it saw before the commit, under the version of the first bump.
             bump(subject)
-            transaction.on_commit(functools.partial(bump, subject))
+            after_commit("public_cache.bump", functools.partial(bump, subject))
             return result
 
         return wrapper
@@ -62,12 +191,58 @@ def bumps(subject: str):
 
 
 def bump(subject: str) -> None:
-    """Invalidate every cached answer that may show ``subject``."""
+    """Invalidate every cached answer that may show ``subject``; never raises. When the cache fails,
+    the miss is logged and counted and this process serves no cached answer until it re-bumps."""
     key = _VERSION_KEYS[SUBJECTS.index(subject)]
+    if _STANDING.owed:
+        # A re-bump of every subject covers this one; until it is made, this bump is owed too.
+        if not _STANDING.settled():
+            _MISSED_BUMPS.labels(subject).inc()
+            _STANDING.distrust("bump", failed=False)
+        return
     try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=None)
+        _cache().set(key, _token(), timeout=None)
+    except Exception:
+        _MISSED_BUMPS.labels(subject).inc()
+        logger.warning("public_cache.unavailable", operation="bump", subject=subject, exc_info=True)
+        _STANDING.distrust("bump", failed=True)
+
+
+def lapses_at(subject: str, when: datetime) -> None:
+    """Note that answers showing ``subject`` go stale at ``when`` by themselves (a stock hold lapsing, with
+    no write to bump anything): an answer begun before ``when`` is not served after it. Call it after
+    commit; never raises (a failure is counted and distrusted like a missed bump)."""
+    if subject not in LAPSING_SUBJECTS:
+        raise ValueError(f"{subject!r} is not one of {LAPSING_SUBJECTS}.")
+    moment = when.timestamp()
+    # Kept while an answer begun before the moment may still be in the cache.
+    timeout = max(moment - time.time(), 0) + settings.PUBLIC_CACHE_SECONDS + 3 * LAPSE_BUCKET_SECONDS
+    try:
+        _cache().set(_lapse_key(subject, int(moment // LAPSE_BUCKET_SECONDS)), 1, timeout=int(timeout))
+    except Exception:
+        _MISSED_BUMPS.labels(subject).inc()
+        logger.warning("public_cache.unavailable", operation="lapse", subject=subject, exc_info=True)
+        _STANDING.distrust("lapse", failed=True)
+
+
+def _lapse_key(subject: str, bucket: int) -> str:
+    return f"public-cache:lapse:{subject}:{bucket}"
+
+
+def _lapse_keys(now: float) -> dict[str, int]:
+    """The lapse keys a lookup reads (key -> bucket): every bucket an answer still in the cache may span."""
+    last = int(now // LAPSE_BUCKET_SECONDS)
+    first = int((now - settings.PUBLIC_CACHE_SECONDS) // LAPSE_BUCKET_SECONDS) - 1
+    return {_lapse_key(subject, bucket): bucket for subject in LAPSING_SUBJECTS for bucket in range(first, last + 1)}
+
+
+def _lapsed_since(begun: float, lapse_keys: dict[str, int], found: dict) -> bool:
+    """Whether a noted moment falls after an answer begun at ``begun`` (up to now, by whole buckets: a
+    moment in the answer's own bucket or in the current one counts, erring on the side of a miss)."""
+    since = int(begun // LAPSE_BUCKET_SECONDS)
+    if since < min(lapse_keys.values(), default=since):
+        return True  # older than the buckets read: nothing says it is still current
+    return any(bucket >= since and key in found for key, bucket in lapse_keys.items())
 
 
 # --- Which requests qualify, and under which key ------------------------------------------------
@@ -101,15 +276,38 @@ def _key(meta: dict) -> str:
     return f"public-cache:{scheme}://{host}{meta.get('PATH_INFO', '')}{'?' if query else ''}{query}"
 
 
-def _lookup(meta: dict) -> tuple[str, str, dict | None]:
-    """(key, current versions, the stored answer if it is still current) in one round trip."""
+def _lookup(meta: dict, *, start: bool = False) -> tuple[str, str | None, dict | None, int]:
+    """(key, current versions, the stored answer if still current, the standing's event count) in
+    one round trip; never raises. Versions are None when no answer may be stored: the process owes
+    a re-bump, the cache failed, or (unless ``start``) a version is missing. ``start`` begins missing
+    versions (one more round trip, after an eviction or a flush)."""
     key = _key(meta)
-    found = cache.get_many([*_VERSION_KEYS, key])
-    versions = ".".join(str(found.get(k, 0)) for k in _VERSION_KEYS)
+    if not _STANDING.settled():
+        return key, None, None, _STANDING.events
+    seen = _STANDING.events
+    cache = _cache()
+    lapse_keys = _lapse_keys(time.time())
+    try:
+        found = cache.get_many([*_VERSION_KEYS, key, *lapse_keys])
+        missing = [k for k in _VERSION_KEYS if k not in found]
+        if missing and start:
+            for version_key in missing:
+                token = _token()
+                if not cache.add(version_key, token, timeout=None):
+                    return key, None, None, seen  # begun by someone else meanwhile: store nothing this time
+                found[version_key] = token
+            missing = []
+    except Exception:
+        logger.warning("public_cache.unavailable", operation="lookup", exc_info=True)
+        _STANDING.distrust("lookup", failed=True)
+        return key, None, None, seen
+    if missing or _STANDING.events != seen:  # e.g. this very round trip remade a broken connection
+        return key, None, None, seen
+    versions = ".".join(str(found[k]) for k in _VERSION_KEYS)
     stored = found.get(key)
-    if stored is None or stored["versions"] != versions:
-        return key, versions, None
-    return key, versions, stored
+    if stored is None or stored["versions"] != versions or _lapsed_since(stored.get("begun", 0), lapse_keys, found):
+        return key, versions, None, seen
+    return key, versions, stored, seen
 
 
 def _not_modified(meta: dict, stored: dict) -> bool:
@@ -145,31 +343,34 @@ class PublicCacheMiddleware:
     def __call__(self, request):
         if not _eligible(request.META):
             return self.get_response(request)
-        try:
-            key, versions, stored = _lookup(request.META)
-        except Exception:  # the cache is down: answer without it
-            logger.warning("public_cache.unavailable", exc_info=True)
-            return self.get_response(request)
+        key, versions, stored, seen = _lookup(request.META, start=True)
         if stored is not None:
             _HITS.labels("django").inc()
             return self._replay(request, stored)
+        begun = time.time()
         response = self.get_response(request)
-        if _storable(response):
-            if not response.has_header("Cache-Control"):
-                patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
-            patch_vary_headers(response, ("Cookie", "Authorization"))
+        if versions is None or not _storable(response):
+            return response
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+        patch_vary_headers(response, ("Cookie", "Authorization"))
+        # Stored only if nothing that may hide a change (a missed bump, a remade connection) happened
+        # in this process while the answer was computed.
+        if _STANDING.events == seen and not _STANDING.owed:
             headers = [(k, v) for k, v in response.items() if k.lower() not in ("set-cookie", "x-cache")]
             entry = {
                 "versions": versions,
+                "begun": begun,
                 "headers": headers,
                 "etag": response.get("ETag", ""),
                 "content": response.content,
             }
             try:
-                cache.set(key, entry, settings.PUBLIC_CACHE_SECONDS)
+                _cache().set(key, entry, settings.PUBLIC_CACHE_SECONDS)
             except Exception:
-                logger.warning("public_cache.unavailable", exc_info=True)
-            response["X-Cache"] = "miss"
+                logger.warning("public_cache.unavailable", operation="store", exc_info=True)
+                _STANDING.distrust("store", failed=True)
+        response["X-Cache"] = "miss"
         return response
 
     @staticmethod
@@ -197,13 +398,13 @@ class FastPath:
 
     def __call__(self, environ, start_response):
         if _eligible(environ):
-            try:
-                _, _, stored = _lookup(environ)
-            except Exception:  # the cache is down: Django answers (and reports it) as usual
-                stored = None
+            stored = _lookup(environ)[2]
             if stored is not None:
                 _HITS.labels("wsgi").inc()
                 return self._replay(environ, start_response, stored)
+        elif _STANDING.owed:
+            # Any request lets a process that owes a re-bump try it, not only the cacheable ones.
+            _STANDING.settled()
         return self.application(environ, start_response)
 
     def _replay(self, environ, start_response, stored: dict):

@@ -1,6 +1,6 @@
 """The store's one settings module, configured from the environment.
 
-With nothing set you get the embedded default: SQLite, local-memory cache, eager Celery, console
+With nothing set you get the embedded default: SQLite, a file cache in var/cache, eager Celery, console
 e-mail, media on local disk, DEBUG on and a generated development secret. Each variable in the
 README's settings table switches one piece to a real service; no code changes.
 """
@@ -11,6 +11,8 @@ from pathlib import Path
 import secrets
 
 import environ
+
+from shop.currency import checked_store_currency
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -40,7 +42,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 STORE_NAME = env.str("STORE_NAME", default="Bazaar")
 # One currency for the whole store (ISO 4217); every price in the API carries it.
-STORE_CURRENCY = env.str("STORE_CURRENCY", default="USD")
+# A code without an ISO 4217 exponent, or with more places than amounts are stored with, is refused.
+STORE_CURRENCY = checked_store_currency(env.str("STORE_CURRENCY", default="USD"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -90,7 +93,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "shop.middleware.NotFoundPageMiddleware",
+    "shop.middleware.DomainErrorPageMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -112,6 +115,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shop.context_processors.storefront",
             ],
+            # `{{ amount|money }}` in every template without a {% load %}.
+            "builtins": ["shop.templatetags.money"],
         },
     },
 ]
@@ -135,23 +140,42 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions -----------------------------------------------------------------------
+# Everything kept in a cache is shared by every process of the store: throttle counters, the category
+# tree, search results, the public answer cache and its versions. Two aliases, one store:
+# "default" for everything else, which carries on without the cache when it fails (throttles let
+# requests through, the tree and searches are recomputed, sessions come from the database), and
+# "public" for shop/public_cache.py, which must see its own failures and notices remade Redis
+# connections, so that a missed bump is never followed by a stale answer.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="shop"),
-            "OPTIONS": {
-                "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
-            },
-        }
+    _REDIS_CACHE = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="shop"),
     }
+    _REDIS_OPTIONS = {
+        "CLIENT_CLASS": "django_redis.client.DefaultClient",
+        "SOCKET_CONNECT_TIMEOUT": 2,
+        "SOCKET_TIMEOUT": 2,
+    }
+    CACHES = {
+        "default": {**_REDIS_CACHE, "OPTIONS": {**_REDIS_OPTIONS, "IGNORE_EXCEPTIONS": True}},
+        "public": {
+            **_REDIS_CACHE,
+            "OPTIONS": {**_REDIS_OPTIONS, "CONNECTION_POOL_CLASS": "shop.public_cache.WatchedConnectionPool"},
+        },
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shop"}}
+    # Without Redis, files under CACHE_DIR that every process on this machine shares (several
+    # gunicorn workers never disagree about a price). Web processes on several machines need REDIS_URL.
+    _FILE_CACHE = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env.str("CACHE_DIR", default=str(VAR_DIR / "cache")),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+    CACHES = {"default": _FILE_CACHE, "public": {**_FILE_CACHE}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Accounts ---------------------------------------------------------------------------------
@@ -176,6 +200,8 @@ LOGOUT_REDIRECT_URL = "catalog:home"
 
 # Failed sign-ins are counted per e-mail and client address; after LOGIN_FAILURE_LIMIT failures that
 # pair is refused (429) for LOGIN_COOLOFF_MINUTES, on the storefront and the API alike.
+# The counts live in the database (shared by every process on every configuration), never in a cache.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -3,10 +3,14 @@
 import os
 import shutil
 import socket
+import threading
 from urllib.parse import urlparse
 
+from django.test.client import Client, FakePayload
 import pytest
 from rest_framework.test import APIClient
+
+from tests.schema_check import SchemaMismatch, check_exchange
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -18,6 +22,13 @@ def _reachable(url: str, default_port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "schema_unchecked(reason): this test deliberately sends what the API schema forbids; skip the schema check",
+    )
 
 
 def pytest_sessionstart(session):
@@ -58,3 +69,44 @@ def _fresh_cache():
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def api_schema_check(request, monkeypatch):
+    """Every JSON answer from /api/, and every accepted JSON request, fits /api/schema/ (see tests/schema_check.py).
+
+    A mismatch fails the test at once; one met in a worker thread is yielded here and fails it at teardown.
+    A test that deliberately breaks the contract opts out with ``@pytest.mark.schema_unchecked("why")``.
+    """
+    if request.node.get_closest_marker("schema_unchecked"):
+        yield
+        return
+    main_thread = threading.current_thread()
+    from_other_threads: list[SchemaMismatch] = []
+    send = Client.request
+
+    def checked_request(self, **environ):
+        payload = environ.get("wsgi.input")
+        body = payload.read() if payload is not None else b""
+        if payload is not None:
+            environ["wsgi.input"] = FakePayload(body)
+        response = send(self, **environ)
+        try:
+            check_exchange(
+                method=environ.get("REQUEST_METHOD", "GET"),
+                path=environ.get("PATH_INFO", ""),
+                request_body=body,
+                request_type=environ.get("CONTENT_TYPE", ""),
+                response=response,
+            )
+        except SchemaMismatch as mismatch:
+            if threading.current_thread() is main_thread:
+                raise
+            # A worker thread may swallow the error: the test fails at teardown instead.
+            from_other_threads.append(mismatch)
+        return response
+
+    monkeypatch.setattr(Client, "request", checked_request)
+    yield from_other_threads
+    if from_other_threads:
+        pytest.fail("\n".join(str(mismatch) for mismatch in from_other_threads), pytrace=False)

@@ -18,22 +18,23 @@ from django.db.models import QuerySet
 from catalog.models import Variant
 from catalog.search import PRICE_BAND_EDGES, RATING_STEPS
 from catalog.selectors.categories import category_tree
+from shop import money
 
 BRAND_FACET_SIZE = 20
 OPTION_FACET_SIZE = 30
-CENT = Decimal("0.01")
 
 
 def price_bands() -> list[dict]:
     """The fixed bands, as filters: ``min_price``/``max_price`` (both inclusive) select exactly one band."""
     bands = []
     edges = [None, *PRICE_BAND_EDGES, None]
+    step = money.minor_unit()  # a band's inclusive top is one minor unit under the next edge
     for low, high in itertools.pairwise(edges):
-        top = None if high is None else Decimal(high) - CENT
+        top = None if high is None else money.quantize(Decimal(high) - step)
         bands.append(
             {
                 "value": f"{'' if low is None else low}-{'' if top is None else top}",
-                "min": None if low is None else str(Decimal(low).quantize(CENT)),
+                "min": None if low is None else money.to_str(low),
                 "max": None if top is None else str(top),
             }
         )

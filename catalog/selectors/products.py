@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
@@ -19,6 +18,7 @@ from catalog.errors import NotProductOwner, ProductNotFound
 from catalog.models import Product, ProductImage, Review, Variant
 from catalog.selectors.categories import CategoryNode, category_tree
 from inventory import selectors as inventory_selectors
+from shop.money import to_str
 
 # The same attribute the search backends prefetch into, so a page they loaded needs no second query.
 CARD_IMAGES = "first_images"
@@ -183,11 +183,6 @@ def categories_with_counts() -> list[CategoryCount]:
 # --- Products as the API shows them (catalog's own API and other apps' answers share one shape) ---
 
 
-def money(value: Decimal) -> str:
-    """Money in the API: a decimal string with the currency's two places."""
-    return f"{value:.2f}"
-
-
 def file_url(field_file) -> str | None:
     return field_file.url if field_file else None
 
@@ -215,7 +210,7 @@ def card_json(product) -> dict:
         "id": product.pk,
         "name": product.name,
         "slug": product.slug,
-        "price": money(product.price),
+        "price": to_str(product.price),
         "currency": settings.STORE_CURRENCY,
         "category": category_json(product.category),
         "seller": seller_json(product),

@@ -20,19 +20,22 @@ from django.utils.dateparse import parse_datetime
 from inventory import services as inventory_services
 from logistics import errors as logistics_errors
 from logistics import services as logistics_services
+from orders import selectors
 from orders.errors import IllegalTransition, ItemNotCancellable, ItemNotInOrder, ItemShipped
-from orders.locks import lock_order, lock_order_lines
+from orders.locks import lock_order, lock_order_if_any, lock_order_lines
 from orders.models import Order, OrderEvent, OrderLine, OrderRefund
-from orders.selectors import order_totals, to_money
+from orders.selectors import order_totals
+from orders.services.history import record
+from orders.services.purchase import settle_captured_payments
 from orders.services.refunds import claim_refund, pay_refund
 from shop.events import publish
+from shop.money import quantize, to_str
 
 Status = Order.Status
 LineStatus = OrderLine.Status
 Kind = OrderEvent.Kind
 
 UNPAID_STATUSES = {Status.PENDING_PAYMENT}
-CLOSED_STATUSES = {Status.EXPIRED, Status.CANCELLED}
 
 
 @dataclass(frozen=True)
@@ -94,9 +97,7 @@ def apply_derived_status(order: Order, lines: Iterable[OrderLine], *, actor=None
         fields.append("closed_at")
     order.save(update_fields=fields)
     kind = Kind.CANCELLED if order.status == Status.CANCELLED else Kind.STATUS_CHANGED
-    OrderEvent.objects.create(
-        order=order, kind=kind, from_status=before, to_status=order.status, actor=actor, data=dict(data or {})
-    )
+    record(order, kind, from_status=before, actor=actor, data=data)
     if order.status == Status.CANCELLED:
         publish("order.cancelled", order_id=order.id, buyer_id=order.buyer_id)
     return True
@@ -136,7 +137,7 @@ def _move_lines(
 ) -> int:
     wanted = {int(line_id) for line_id in line_ids}
     with transaction.atomic(durable=True):
-        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        order = lock_order_if_any(order_id=order_id)
         if order is None or order.status in (Status.PENDING_PAYMENT, Status.EXPIRED):
             return 0
         lines = lock_order_lines(order=order)
@@ -150,10 +151,7 @@ def _move_lines(
             line.save(update_fields=["status", "shipped_at", "delivered_at"])
             moved.append(line.pk)
         if moved:
-            OrderEvent.objects.create(
-                order=order, kind=kind, from_status=order.status, to_status=order.status,
-                data={**data, "line_ids": moved},
-            )  # fmt: skip
+            record(order, kind, data={**data, "line_ids": moved})
             apply_derived_status(order, lines)
         return len(moved)
 
@@ -177,12 +175,16 @@ def cancel_item(
     units go back on sale and its share (with tax, and shipping once nothing is left to ship) is refunded.
 
     Raises OrderNotFound (anyone else's order), ItemNotInOrder, ItemShipped (409 item_shipped: a return
-    is the way then), ItemNotCancellable / IllegalTransition (closed order, line already cancelled).
+    is the way then), ItemNotCancellable / IllegalTransition (closed order, line already cancelled), and
+    PaymentInProgress (409) while a payment of the unpaid order is under way: its total must not change
+    then. A payment captured but not yet applied is applied first, so the item is then refunded.
     """
-    order, cancelled, claims = _cancel(
+    order, cancelled, claims, settled = _cancel(
         user=user, order_id=order_id, product_id=product_id, reason=reason,
         refund_instructions=dict(refund_instructions or {}),
     )  # fmt: skip
+    for claim in settled:  # a payment that could not pay the order (overdue) goes back whole
+        pay_refund(order_refund_id=claim.id)
     refunds = [pay_refund(order_refund_id=claim.id) or claim for claim in claims]
     return CancelResult(order=order, cancelled=cancelled, refunds=refunds)
 
@@ -194,13 +196,16 @@ def _cancel(*, user, order_id: str, product_id: int, reason: str, refund_instruc
         of_product = [line for line in lines if line.product_id == product_id]
         if not of_product:
             raise ItemNotInOrder()
-        if order.status in CLOSED_STATUSES:
+        if order.status in selectors.CLOSED_ORDER_STATUSES:
             raise ItemNotCancellable(order_id=order.id, order_status=order.status)
         targets = [line for line in of_product if line.status == LineStatus.OPEN]
         if not targets and any(line.status != LineStatus.CANCELLED for line in of_product):
             raise ItemShipped(order_id=order.id, product_id=product_id)
         if not targets:
             raise IllegalTransition(kind="line", from_status=LineStatus.CANCELLED, to_status=LineStatus.CANCELLED)
+        # Settled first: a captured payment pays the order (the item is then refunded like any paid
+        # one), and a payment under way refuses the cancel rather than let its total change.
+        settled = settle_captured_payments(order, actor=user) if order.status in UNPAID_STATUSES else []
         paid = order.status not in UNPAID_STATUSES
         for line in targets:
             if paid:
@@ -228,12 +233,12 @@ def _cancel(*, user, order_id: str, product_id: int, reason: str, refund_instruc
             inventory_services.release_holds(reference=order.id, variant_ids=variant_ids, actor=user)
             _reprice_unpaid(order, lines)
         by_line = {claim.line_id: claim for claim in claims}
-        OrderEvent.objects.create(
-            order=order, kind=Kind.ITEM_CANCELLED, from_status=order.status, to_status=order.status, actor=user,
+        record(
+            order, Kind.ITEM_CANCELLED, actor=user,
             data={
                 "line_ids": [line.pk for line in targets], "reason": reason[:500],
                 "refund_instructions": refund_instructions,
-                "refund": f"{sum((c.amount for c in claims), Decimal(0)):.2f}" if claims else None,
+                "refund": to_str(sum((c.amount for c in claims), Decimal(0))) if claims else None,
             },
         )  # fmt: skip
         for line in targets:
@@ -244,10 +249,13 @@ def _cancel(*, user, order_id: str, product_id: int, reason: str, refund_instruc
                 buyer_id=order.buyer_id,
                 line_id=line.pk,
                 seller_id=line.seller_id,
-                refund_amount=f"{claim.amount:.2f}" if claim else None,
+                product_id=line.product_id,
+                quantity=line.quantity,
+                paid=paid,
+                refund_amount=to_str(claim.amount) if claim else None,
             )
         apply_derived_status(order, lines, actor=user, data={"reason": reason[:500]})
-    return order, [line.pk for line in targets], claims
+    return order, [line.pk for line in targets], claims, settled
 
 
 def _cancel_share(order: Order, line: OrderLine, *, everything: bool) -> Decimal:
@@ -262,7 +270,7 @@ def tax_share(order: Order, goods: Decimal) -> Decimal:
     """The part of the order's tax charged on ``goods`` (a part of its subtotal), to the cent."""
     if not order.subtotal:
         return Decimal("0.00")
-    return to_money(order.tax * goods / order.subtotal)
+    return quantize(order.tax * goods / order.subtotal)
 
 
 def _reprice_unpaid(order: Order, lines: list[OrderLine]) -> None:

@@ -7,8 +7,12 @@ an existing order, so the two never deadlock. Placing an order locks the buyer's
 stock rows (inventory), and creates the order last.
 
 Charging the card happens outside any transaction (payments.services.charge opens its own short
-ones); the order is then settled under its lock. A payment that succeeds for an order that expired
-meanwhile is refunded, after the settling transaction has committed.
+ones); the order is then settled under its lock, by the request and, should that step fail, by the
+"payment.succeeded" subscriber. The attempt being charged is written on the order first, so its
+total cannot change under the charge (a cancel is refused meanwhile), and settling compares the amount
+captured with the total. Every path that expires an order first claims back the payments captured for
+it and never applied; a payment that cannot pay its order is refunded in full, once (an OrderRefund
+claim, paid after commit, retried by the refund sweep).
 """
 
 from __future__ import annotations
@@ -29,22 +33,27 @@ import structlog
 from accounts import selectors as account_selectors
 from accounts.errors import AddressNotFound
 from cart import services as cart_services
+from inventory import errors as inventory_errors
 from inventory import services as inventory_services
 from orders.errors import (
     InvalidShippingAddress,
     OrderExpired,
-    OrderNotFound,
     OrderNotPayable,
+    OrderTotalChanged,
     PaymentDeclined,
+    PaymentInProgress,
     UnknownAddress,
 )
-from orders.models import Order, OrderEvent, OrderLine, new_order_id
-from orders.selectors import order_totals, overdue_order_ids, shipping_option, to_money
-from payments import errors as payment_errors
+from orders.locks import lock_order, lock_order_if_any
+from orders.models import Order, OrderEvent, OrderLine, OrderRefund, new_order_id
+from orders.selectors import order_totals, overdue_order_ids, shipping_option
+from orders.services.history import record
+from orders.services.refunds import claim_unapplied_payment_refund, pay_refund
 from payments import selectors as payment_selectors
 from payments import services as payment_services
 from shop.errors import DomainError
 from shop.events import publish
+from shop.money import quantize, to_str
 
 logger = structlog.get_logger(__name__)
 
@@ -57,6 +66,7 @@ PAYMENT_SUCCEEDED = "succeeded"
 PAYMENT_PENDING = "pending"
 PAYMENT_FAILED = "failed"
 DEADLOCK_RETRIES = 3
+LAPSED_HOLD_ROUNDS = 2
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,31 @@ def _address_snapshot(*, user, address_id: int | None, shipping_address: Mapping
     return snapshot
 
 
+def _after_expiring_lapsed_orders(use_case):
+    """Run a checkout again once the unpaid orders whose lapsed holds stood in its way are expired.
+
+    A hold past its order's expires_at leaves its units available (inventory.selectors) although the
+    order awaits its expiry (no sweep has run yet): the checkout that needs the units expires the order
+    through expire_order, in its own transaction and in the usual lock order (order, then its stock),
+    then tries again. Between tries more holds may lapse, hence a few rounds.
+    """
+
+    @functools.wraps(use_case)
+    def wrapper(*args, **kwargs):
+        for attempt in range(LAPSED_HOLD_ROUNDS + 1):
+            try:
+                return use_case(*args, **kwargs)
+            except inventory_errors.HoldsLapsed as lapsed:
+                if attempt == LAPSED_HOLD_ROUNDS:
+                    raise
+                for reference in lapsed.references:
+                    expire_order(order_id=reference)
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+@_after_expiring_lapsed_orders
 @_retry_on_deadlock
 def place_order(
     *,
@@ -138,7 +173,7 @@ def place_order(
     All or nothing: raises cart.errors.EmptyCart / ItemsUnavailable, inventory.errors.OutOfStock
     (naming every short line), UnknownShippingMethod, UnknownAddress or InvalidShippingAddress, and
     then neither stock, cart nor orders changed. The cart loses its checked-out lines only with the
-    order created.
+    order created. Units under another order's lapsed hold are bought after expiring that order.
     """
     option = shipping_option(code=shipping_method)
     address = _address_snapshot(user=user, address_id=address_id, shipping_address=shipping_address)
@@ -148,11 +183,12 @@ def place_order(
         quantities: dict[int, int] = {}
         for line in lines:
             quantities[line.variant_id] = quantities.get(line.variant_id, 0) + line.quantity
-        inventory_services.hold_stock(reference=order_id, quantities=quantities, actor=user)
+        now = timezone.now()
+        expires_at = now + timedelta(seconds=settings.ORDER_HOLD_SECONDS)
+        inventory_services.hold_stock(reference=order_id, quantities=quantities, expires_at=expires_at, actor=user)
         totals = order_totals(
             subtotal=sum((line.unit_price * line.quantity for line in lines), Decimal(0)), shipping=option.price
         )
-        now = timezone.now()
         order = Order.objects.create(
             id=order_id,
             buyer=user,
@@ -165,7 +201,7 @@ def place_order(
             total=totals.total,
             currency=settings.STORE_CURRENCY,
             placed_at=now,
-            expires_at=now + timedelta(seconds=settings.ORDER_HOLD_SECONDS),
+            expires_at=expires_at,
         )
         OrderLine.objects.bulk_create(
             [
@@ -177,14 +213,14 @@ def place_order(
                     product_name=line.product_name,
                     sku=line.sku,
                     options=dict(line.options or {}),
-                    unit_price=to_money(line.unit_price),
+                    unit_price=quantize(line.unit_price),
                     quantity=line.quantity,
-                    line_total=to_money(line.unit_price * line.quantity),
+                    line_total=quantize(line.unit_price * line.quantity),
                 )
                 for line in lines
             ]
         )
-        _record(order, Kind.PLACED, from_status="", actor=user, data={"lines": len(lines)})
+        record(order, Kind.PLACED, from_status="", actor=user, data={"lines": len(lines)})
         cart_services.remove_checked_out(user=user, item_ids=[line.item_id for line in lines])
         publish("order.placed", order_id=order.id, buyer_id=user.pk)
     return order
@@ -199,15 +235,16 @@ def pay_order(*, user, order_id: str, payment_token: str) -> PayResult:
     Returns the order ``paid`` (an order paid before is returned as it is, without a second charge),
     or ``pending`` while an asynchronous payment settles. Raises OrderNotFound for anyone else's
     order, OrderExpired once its hold has run out (expiring it first if the sweep has not yet),
-    OrderNotPayable for a cancelled one, and PaymentDeclined (the order stays payable until it expires).
+    OrderNotPayable for a cancelled one, PaymentDeclined (the order stays payable until it expires),
+    and OrderTotalChanged when the amount charged is not the order's total (that payment is refunded).
     """
     step = _begin_payment(user=user, order_id=order_id)
     if isinstance(step, PayResult):
         return step
-    order, attempt_key, settled_payment = step
+    order, attempt_key, amount, settled_payment = step
     payment = settled_payment or payment_services.charge(
         order_id=order.id,
-        amount=order.total,
+        amount=amount,
         currency=order.currency,
         payment_token=payment_token,
         attempt_key=attempt_key,
@@ -221,22 +258,24 @@ def pay_order(*, user, order_id: str, payment_token: str) -> PayResult:
     if payment.status == PAYMENT_PENDING:
         return PayResult(order=order, payment=payment, outcome="pending")
     order = settle_payment(order_id=order.id, payment_id=payment.id, amount=payment.amount, actor=user)
-    if order.status != Status.PAID or order.payment_id != payment.id:
-        raise OrderExpired(order_id=order.id)
+    if order.payment_id != payment.id:
+        raise _not_paid(order)
     return PayResult(order=order, payment=payment, outcome="paid")
 
 
 def _begin_payment(*, user, order_id: str):
     """Check the order can be paid, under its lock: a PayResult when there is nothing to charge, else
-    (order, attempt key, a succeeded payment still to settle or None).
+    (order, attempt key, the amount to charge, a succeeded payment still to settle or None).
 
     Attempt keys are ``<order id>:<n>`` where n counts the order's payments: a new one only after the
     last payment failed, so two pay requests racing each other share one key, and the payments app
-    charges a key once.
+    charges a key once. The attempt is written on the order, so a cancel waits for its outcome instead
+    of changing the total being charged (``settle_captured_payments``).
     """
+    claims: list[OrderRefund] = []
     expired = False
     with transaction.atomic(durable=True):
-        order = _lock_order(order_id=order_id, buyer=user)
+        order = lock_order(order_id=order_id, buyer=user)
         if order.status == Status.PAID:
             return PayResult(order=order, payment=_payment(order, order.payment_id), outcome="paid")
         if order.status == Status.EXPIRED:
@@ -244,7 +283,7 @@ def _begin_payment(*, user, order_id: str):
         if order.status != Status.PENDING_PAYMENT:
             raise OrderNotPayable(order_id=order.id, order_status=order.status)
         if order.is_overdue:
-            _expire(order, actor=user)
+            claims = _expire(order, actor=user)
             expired = True
         else:
             payments = payment_selectors.payments_for_order(order_id=order.id)  # oldest first
@@ -252,13 +291,24 @@ def _begin_payment(*, user, order_id: str):
             if latest is not None and latest.status == PAYMENT_PENDING:
                 return PayResult(order=order, payment=latest, outcome="pending")
             if latest is not None and latest.status == PAYMENT_SUCCEEDED:
-                return order, latest.attempt_key, latest
-            if latest is not None and latest.status != PAYMENT_FAILED:
+                if latest.amount == order.total:
+                    return order, latest.attempt_key, latest.amount, latest
+                # Charged for another total: it can never pay this order, so it goes back first.
+                claims = _claims(
+                    claim_unapplied_payment_refund(
+                        order=order, payment_id=latest.pk, amount=latest.refundable_amount, why="amount_mismatch"
+                    )
+                )
+            elif latest is not None and latest.status != PAYMENT_FAILED:
                 raise AssertionError(f"unknown payment status {latest.status!r}")
             attempt_key = f"{order.id}:{len(payments) + 1}"
+            if order.payment_attempt_key != attempt_key:
+                order.payment_attempt_key = attempt_key
+                order.save(update_fields=["payment_attempt_key"])
+    _pay_claims(claims)
     if expired:
         raise OrderExpired(order_id=order.id)  # after the expiry committed
-    return order, attempt_key, None
+    return order, attempt_key, order.total, None
 
 
 def _payment(order: Order, payment_id: str):
@@ -267,89 +317,114 @@ def _payment(order: Order, payment_id: str):
     return next((p for p in payment_selectors.payments_for_order(order_id=order.id) if p.pk == payment_id), None)
 
 
+def _not_paid(order: Order) -> DomainError:
+    """Why a captured payment did not pay ``order`` (it is being refunded)."""
+    if order.status == Status.EXPIRED:
+        return OrderExpired(order_id=order.id)
+    if order.status == Status.PENDING_PAYMENT:
+        return OrderTotalChanged(order_id=order.id)
+    return OrderNotPayable(order_id=order.id, order_status=order.status)
+
+
 def settle_payment(*, order_id: str, payment_id: str, amount: Decimal, actor=None) -> Order | None:
-    """Apply a succeeded payment: an order awaiting payment (and not overdue) becomes paid, its held
-    stock sold, exactly once. A payment for an order that expired, was cancelled or was paid by
-    another payment is refunded in full, once. Returns the order (None for an unknown one)."""
-    order, refund = _settle(order_id=order_id, payment_id=payment_id, amount=Decimal(amount), actor=actor)
-    if refund:
-        try:
-            payment_services.refund(payment_id=payment_id, amount=Decimal(amount), reason="order_not_payable")
-        except payment_errors.RefundExceedsCaptured:
-            logger.info("orders.late_payment_already_refunded", order_id=order_id, payment_id=payment_id)
+    """Apply a succeeded payment: an order awaiting payment (not overdue, and charged its total) becomes
+    paid, its held stock sold, exactly once. A payment for an order that expired, was cancelled or was
+    paid by another payment, or for another amount, is refunded in full, once. Returns the order (None
+    for an unknown one)."""
+    order, claims = _settle(order_id=order_id, payment_id=payment_id, amount=Decimal(amount), actor=actor)
+    _pay_claims(claims)
     return order
 
 
 @_retry_on_deadlock
-def _settle(*, order_id: str, payment_id: str, amount: Decimal, actor) -> tuple[Order | None, bool]:
+def _settle(*, order_id: str, payment_id: str, amount: Decimal, actor) -> tuple[Order | None, list[OrderRefund]]:
     with transaction.atomic(durable=True):
-        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        order = lock_order_if_any(order_id=order_id)
         if order is None:
             logger.error("orders.payment_for_unknown_order", order_id=order_id, payment_id=payment_id)
-            return None, False
-        if order.is_overdue:
-            _expire(order, actor=None)
-        if order.status == Status.PENDING_PAYMENT:
-            inventory_services.sell_held(reference=order.id, actor=actor)
-            order.status = Status.PAID
-            order.paid_at = timezone.now()
-            order.payment_id = payment_id
-            order.save(update_fields=["status", "paid_at", "payment_id"])
-            _record(
-                order,
-                Kind.PAID,
-                from_status=Status.PENDING_PAYMENT,
-                actor=actor,
-                data={"payment_id": payment_id, "amount": f"{amount:.2f}"},
+            return None, []
+        claims = _expire(order, actor=None) if order.is_overdue else []
+        claims += _claims(_apply_captured(order, payment_id=payment_id, amount=amount, actor=actor))
+        return order, claims
+
+
+def _apply_captured(order: Order, *, payment_id: str, amount: Decimal, actor) -> OrderRefund | None:
+    """The writing core of settling one captured payment (the caller holds the order's row lock): it
+    pays the order if the order awaits payment, is not overdue and the amount is its total; otherwise,
+    unless it already paid the order, it is claimed back in full (once). Returns that claim, if new."""
+    if order.payment_id == payment_id:
+        return None
+    if order.status == Status.PENDING_PAYMENT and not order.is_overdue and amount == order.total:
+        inventory_services.sell_held(reference=order.id, actor=actor)
+        before = order.status
+        order.transition(Status.PAID)
+        order.paid_at = timezone.now()
+        order.payment_id = payment_id
+        order.save(update_fields=["status", "paid_at", "payment_id"])
+        record(
+            order, Kind.PAID, from_status=before, actor=actor, data={"payment_id": payment_id, "amount": to_str(amount)}
+        )
+        _publish_paid(order)
+        return None
+    closed = {Status.EXPIRED: "order_expired", Status.CANCELLED: "order_cancelled"}
+    if order.status != Status.PENDING_PAYMENT:
+        why = closed.get(order.status, "paid_by_another")
+    elif order.is_overdue:
+        why = "order_overdue"
+    else:
+        why = "amount_mismatch"
+        logger.error("orders.payment_amount_mismatch", order_id=order.id, payment_id=payment_id, amount=to_str(amount))
+    return claim_unapplied_payment_refund(order=order, payment_id=payment_id, amount=amount, why=why)
+
+
+def settle_captured_payments(order: Order, *, actor) -> list[OrderRefund]:
+    """Before an unpaid order is changed by its buyer (an item cancelled), settle what its payments
+    did: a succeeded one pays the order now (or is claimed back, see ``_apply_captured``); a payment
+    in flight (begun, not answered, or pending its webhook) raises PaymentInProgress, so the total
+    being charged never changes under it. The caller holds the order's row lock; pay the claims
+    returned after commit."""
+    payments = payment_selectors.payments_for_order(order_id=order.id)
+    begun = order.payment_attempt_key and order.payment_attempt_key not in {p.attempt_key for p in payments}
+    if begun or any(p.status == PAYMENT_PENDING for p in payments):
+        raise PaymentInProgress(order_id=order.id)
+    claims: list[OrderRefund] = []
+    for payment in payments:
+        if payment.status == PAYMENT_SUCCEEDED and payment.refundable_amount > 0:
+            claims += _claims(
+                _apply_captured(order, payment_id=payment.pk, amount=payment.refundable_amount, actor=actor)
             )
-            _publish_paid(order)
-            return order, False
-        if order.status == Status.PAID and order.payment_id == payment_id:
-            return order, False
-        already = OrderEvent.objects.filter(
-            order=order, kind=Kind.LATE_PAYMENT_REFUNDED, data__payment_id=payment_id
-        ).exists()
-        if not already:
-            _record(
-                order,
-                Kind.LATE_PAYMENT_REFUNDED,
-                from_status=order.status,
-                actor=None,
-                data={"payment_id": payment_id, "amount": f"{amount:.2f}"},
-            )
-        return order, not already
+    return claims
 
 
 def record_payment_failed(*, order_id: str, payment_id: str, decline_code: str = "") -> None:
     """Note a failed payment in the order's history (once per payment); the order stays as it is."""
     with transaction.atomic(durable=True):
-        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        order = lock_order_if_any(order_id=order_id)
         if order is None:
             return
         if OrderEvent.objects.filter(order=order, kind=Kind.PAYMENT_FAILED, data__payment_id=payment_id).exists():
             return
-        _record(
-            order,
-            Kind.PAYMENT_FAILED,
-            from_status=order.status,
-            actor=None,
-            data={"payment_id": payment_id, "decline_code": decline_code},
-        )
+        record(order, Kind.PAYMENT_FAILED, data={"payment_id": payment_id, "decline_code": decline_code})
 
 
 # --- Expiry -------------------------------------------------------------------------------------
 
 
-@_retry_on_deadlock
 def expire_order(*, order_id: str) -> bool:
-    """Expire an unpaid order whose hold has run out, returning its stock. False when it is not
-    (or no longer) overdue: paid orders never expire."""
+    """Expire an unpaid order whose hold has run out, returning its stock, and refund any payment
+    captured for it (once). False when it is not (or no longer) overdue: paid orders never expire."""
+    expired, claims = _expire_if_overdue(order_id=order_id)
+    _pay_claims(claims)
+    return expired
+
+
+@_retry_on_deadlock
+def _expire_if_overdue(*, order_id: str) -> tuple[bool, list[OrderRefund]]:
     with transaction.atomic(durable=True):
-        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        order = lock_order_if_any(order_id=order_id)
         if order is None or not order.is_overdue:
-            return False
-        _expire(order, actor=None)
-        return True
+            return False, []
+        return True, _expire(order, actor=None)
 
 
 def expire_overdue_orders(*, batch: int = 500) -> int:
@@ -363,20 +438,36 @@ def expire_overdue_orders(*, batch: int = 500) -> int:
             return expired
 
 
-def _expire(order: Order, *, actor) -> None:
-    """The writing core of expiry: the caller holds the order's row lock and checked it is overdue."""
+def _expire(order: Order, *, actor) -> list[OrderRefund]:
+    """The writing core of expiry: the caller holds the order's row lock and checked it is overdue.
+
+    First every payment captured for the order and never applied (its settling step failed or has not
+    run yet) is claimed back: the order can no longer be fulfilled. Returns those claims, to be paid
+    after commit (``_pay_claims``; the refund sweep pays any a crash leaves)."""
+    claims = [
+        claim
+        for payment in payment_selectors.payments_for_order(order_id=order.id)
+        if payment.status == PAYMENT_SUCCEEDED and payment.refundable_amount > 0
+        for claim in _claims(
+            claim_unapplied_payment_refund(
+                order=order, payment_id=payment.pk, amount=payment.refundable_amount, why="order_expired"
+            )
+        )
+    ]
     released = inventory_services.release_holds(reference=order.id, actor=actor)
-    order.status = Status.EXPIRED
+    before = order.status
+    order.transition(Status.EXPIRED)
     order.closed_at = timezone.now()
     order.save(update_fields=["status", "closed_at"])
-    _record(
+    record(
         order,
         Kind.EXPIRED,
-        from_status=Status.PENDING_PAYMENT,
+        from_status=before,
         actor=actor,
         data={"released": {str(variant_id): units for variant_id, units in released.items()}},
     )
     publish("order.expired", order_id=order.id, buyer_id=order.buyer_id)
+    return claims
 
 
 def _publish_paid(order: Order) -> None:
@@ -389,6 +480,7 @@ def _publish_paid(order: Order) -> None:
         order_id=order.id,
         buyer_id=order.buyer_id,
         shipping_method=order.shipping_method,
+        shipping_address=order.shipping_address,
         paid_at=order.paid_at.isoformat(),
         lines=[
             {
@@ -409,16 +501,21 @@ def restore_to_cart(*, user, order_id: str, cart_id: int) -> list[str] | None:
     """Put the items of the buyer's expired (or cancelled) order back in their cart, once per order,
     as far as they are still for sale and in stock: returns the names of the lines that could not go
     back. None when the order is still payable or was paid (nothing is restored then)."""
+    claims: list[OrderRefund] = []
     with transaction.atomic(durable=True):
-        order = _lock_order(order_id=order_id, buyer=user)
+        order = lock_order(order_id=order_id, buyer=user)
         if order.is_overdue:
-            _expire(order, actor=user)
+            claims = _expire(order, actor=user)
         if order.status not in (Status.EXPIRED, Status.CANCELLED):
             return None
         if OrderEvent.objects.filter(order=order, kind=Kind.RESTORED_TO_CART).exists():
-            return []  # a second press (or a resubmitted form) adds nothing twice
-        _record(order, Kind.RESTORED_TO_CART, from_status=order.status, actor=user, data={})
-        lines = list(order.lines.values_list("product_id", "sku", "quantity", "product_name"))
+            lines = None  # a second press (or a resubmitted form) adds nothing twice
+        else:
+            record(order, Kind.RESTORED_TO_CART, actor=user)
+            lines = list(order.lines.values_list("product_id", "sku", "quantity", "product_name"))
+    _pay_claims(claims)
+    if lines is None:
+        return []
     # Each line goes back in the cart's own use case, after the claim above has committed.
     missed = []
     for product_id, sku, quantity, name in lines:
@@ -432,17 +529,12 @@ def restore_to_cart(*, user, order_id: str, cart_id: int) -> list[str] | None:
 # --- Shared -------------------------------------------------------------------------------------
 
 
-def _lock_order(*, order_id: str, buyer) -> Order:
-    """The buyer's order, locked FOR UPDATE; anyone else's is an OrderNotFound."""
-    if not isinstance(order_id, str):
-        raise OrderNotFound()
-    order = Order.objects.select_for_update().filter(pk=order_id, buyer=buyer).first()
-    if order is None:
-        raise OrderNotFound()
-    return order
+def _claims(claim: OrderRefund | None) -> list[OrderRefund]:
+    return [] if claim is None else [claim]
 
 
-def _record(order: Order, kind: str, *, from_status: str, actor, data: dict) -> OrderEvent:
-    return OrderEvent.objects.create(
-        order=order, kind=kind, from_status=from_status, to_status=order.status, actor=actor, data=data
-    )
+def _pay_claims(claims: list[OrderRefund]) -> None:
+    """Pay refund claims after their transaction committed; one the gateway cannot take now stays
+    pending for the refund sweep (``pay_pending_refunds``)."""
+    for claim in claims:
+        pay_refund(order_refund_id=claim.id)

@@ -21,16 +21,19 @@ import structlog
 
 from orders.locks import lock_order, lock_refund
 from orders.models import Order, OrderEvent, OrderLine, OrderRefund, ReturnRequest
-from orders.selectors import to_money
+from orders.services.history import record
 from payments import errors as payment_errors
 from payments import selectors as payment_selectors
 from payments import services as payment_services
 from shop.errors import DomainError
 from shop.events import publish
+from shop.money import quantize, to_str
 
 logger = structlog.get_logger(__name__)
 
 RefundStatus = OrderRefund.Status
+# The reason of a claim refunding a whole payment that never paid its order.
+UNAPPLIED_PAYMENT = "late_payment"
 # A claim being paid is left alone this long before the sweep may try it again.
 ATTEMPT_LEASE = timedelta(minutes=5)
 
@@ -40,7 +43,7 @@ def claim_refund(*, order: Order, amount: Decimal, reason: str, line=None, retur
     nothing is left or the order was never paid. The caller holds the order's row lock."""
     if not order.payment_id:
         return None
-    amount = min(to_money(amount), order.total - order.refunded_amount)
+    amount = min(quantize(amount), order.total - order.refunded_amount)
     if amount <= 0:
         return None
     order.refunded_amount += amount
@@ -56,12 +59,28 @@ def claim_refund(*, order: Order, amount: Decimal, reason: str, line=None, retur
     if line is not None:
         OrderLine.objects.filter(pk=line.pk).update(refunded_amount=F("refunded_amount") + amount)
         line.refunded_amount += amount
-    OrderEvent.objects.create(
-        order=order,
-        kind=OrderEvent.Kind.REFUND_REQUESTED,
-        from_status=order.status,
-        to_status=order.status,
-        data={"order_refund_id": claim.id, "amount": f"{amount:.2f}", "reason": reason},
+    record(
+        order,
+        OrderEvent.Kind.REFUND_REQUESTED,
+        data={"order_refund_id": claim.id, "amount": to_str(amount), "reason": reason},
+    )
+    return claim
+
+
+def claim_unapplied_payment_refund(*, order: Order, payment_id: str, amount: Decimal, why: str) -> OrderRefund | None:
+    """Reserve the full refund of a captured payment that did not pay the order (it expired or was
+    cancelled first, another payment paid it, or its amount is not the order's total): once per
+    payment, None when already claimed. Outside the order's own refunds (``refunded_amount``), since
+    the order never had this money. The caller holds the order's row lock; pay it after commit."""
+    if OrderRefund.objects.filter(order=order, payment_id=payment_id, reason=UNAPPLIED_PAYMENT).exists():
+        return None
+    claim = OrderRefund.objects.create(
+        order=order, payment_id=payment_id, amount=quantize(amount), reason=UNAPPLIED_PAYMENT
+    )
+    record(
+        order,
+        OrderEvent.Kind.LATE_PAYMENT_REFUNDED,
+        data={"payment_id": payment_id, "amount": to_str(claim.amount), "order_refund_id": claim.id, "why": why},
     )
     return claim
 
@@ -135,26 +154,23 @@ def _record_result(order_refund_id: str, *, status: str, refund_id: str) -> Orde
         claim = lock_refund(refund_id=order_refund_id)
         if claim.status != RefundStatus.PENDING:
             return claim
-        claim.status = status
+        claim.transition(status)
         claim.refund_id = refund_id
-        claim.settled_at = timezone.now()
         claim.save(update_fields=["status", "refund_id", "settled_at"])
         if claim.return_request_id:
             ReturnRequest.objects.filter(pk=claim.return_request_id).update(refund_id=refund_id)
         succeeded = status == RefundStatus.SUCCEEDED
-        OrderEvent.objects.create(
-            order=order,
-            kind=OrderEvent.Kind.REFUND_SUCCEEDED if succeeded else OrderEvent.Kind.REFUND_FAILED,
-            from_status=order.status,
-            to_status=order.status,
-            data={"order_refund_id": claim.id, "amount": f"{claim.amount:.2f}", "refund_id": refund_id},
+        record(
+            order,
+            OrderEvent.Kind.REFUND_SUCCEEDED if succeeded else OrderEvent.Kind.REFUND_FAILED,
+            data={"order_refund_id": claim.id, "amount": to_str(claim.amount), "refund_id": refund_id},
         )
         if succeeded:
             publish(
                 "refund.succeeded",
                 order_id=order.id,
                 buyer_id=order.buyer_id,
-                amount=f"{claim.amount:.2f}",
+                amount=to_str(claim.amount),
                 refund_id=refund_id,
             )
         else:

@@ -8,29 +8,28 @@ Locks: the order row, then its lines, then the return request; stock rows after 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from inventory import services as inventory_services
+from orders import selectors
 from orders.errors import (
     ItemNotDelivered,
     ItemNotInOrder,
-    NotASeller,
     ReturnNotFound,
     ReturnQuantityExceeded,
     ReturnWindowClosed,
 )
 from orders.locks import lock_order, lock_order_lines, lock_return
 from orders.models import Order, OrderEvent, OrderLine, OrderRefund, ReturnRequest, new_return_code
+from orders.services.history import record
 from orders.services.lifecycle import apply_derived_status, tax_share
 from orders.services.refunds import claim_refund, pay_refund
 from sellers import selectors as seller_selectors
 from shop.events import publish
+from shop.money import to_str
 
 LineStatus = OrderLine.Status
 ReturnStatus = ReturnRequest.Status
@@ -45,9 +44,7 @@ class ReceiveResult:
 
 def return_window_closes(line: OrderLine):
     """When the buyer can no longer ask to return the line (None before it is delivered)."""
-    if line.delivered_at is None:
-        return None
-    return line.delivered_at + timedelta(days=settings.RETURN_WINDOW_DAYS)
+    return selectors.return_deadline(line=line)
 
 
 def request_return(*, user, order_id: str, product_id: int, quantity: int, reason: str) -> ReturnRequest:
@@ -62,22 +59,16 @@ def request_return(*, user, order_id: str, product_id: int, quantity: int, reaso
         lines = [line for line in lock_order_lines(order=order) if line.product_id == product_id]
         if not lines:
             raise ItemNotInOrder()
-        delivered = [line for line in lines if line.status in (LineStatus.DELIVERED, LineStatus.RETURNED)]
+        delivered = [line for line in lines if line.status in selectors.RETURNABLE_LINE_STATUSES]
         if not delivered:
             raise ItemNotDelivered()
         now = timezone.now()
-        in_window = [line for line in delivered if return_window_closes(line) > now]
+        in_window = [line for line in delivered if selectors.return_window_open(line=line, now=now)]
         if not in_window:
             closed = max(return_window_closes(line) for line in delivered)
             raise ReturnWindowClosed(closed_at=closed.isoformat())
-        taken = dict(
-            ReturnRequest.objects.filter(line__in=in_window)
-            .exclude(status=ReturnStatus.REJECTED)
-            .values("line_id")
-            .annotate(units=Sum("quantity"))
-            .values_list("line_id", "units")
-        )
-        returnable = {line.pk: line.quantity - taken.get(line.pk, 0) for line in in_window}
+        requests = list(ReturnRequest.objects.filter(line__in=in_window).only("line_id", "quantity", "status"))
+        returnable = {line.pk: selectors.units_returnable(line=line, requests=requests) for line in in_window}
         line = next((line for line in in_window if returnable[line.pk] >= quantity), None)
         if line is None or quantity < 1:
             raise ReturnQuantityExceeded(returnable=max(returnable.values()), requested=quantity)
@@ -93,7 +84,7 @@ def approve_return(*, user, return_id: str) -> ReturnRequest:
     """The line's seller accepts the return: a return code for the parcel. Raises NotASeller (403),
     ReturnNotFound (404, also for another seller's return), IllegalTransition (not requested)."""
     with transaction.atomic(durable=True):
-        order, ret = _lock_seller_return(user=user, return_id=return_id)
+        order, ret, _ = _lock_seller_return(user=user, return_id=return_id)
         ret.transition(ReturnStatus.APPROVED)
         ret.return_code = new_return_code()
         ret.save(update_fields=["status", "decided_at", "return_code"])
@@ -105,7 +96,7 @@ def approve_return(*, user, return_id: str) -> ReturnRequest:
 def reject_return(*, user, return_id: str, reason: str) -> ReturnRequest:
     """The line's seller refuses the return, saying why (the units become returnable again)."""
     with transaction.atomic(durable=True):
-        order, ret = _lock_seller_return(user=user, return_id=return_id)
+        order, ret, _ = _lock_seller_return(user=user, return_id=return_id)
         ret.transition(ReturnStatus.REJECTED)
         ret.rejection_reason = reason[:500]
         ret.save(update_fields=["status", "decided_at", "rejection_reason"])
@@ -118,8 +109,7 @@ def receive_return(*, user, return_id: str, resellable: bool) -> ReceiveResult:
     """The line's seller received the approved parcel: resellable units go back on sale, and the units'
     price with their tax share is refunded (paid after commit). IllegalTransition unless approved."""
     with transaction.atomic(durable=True):
-        order, ret = _lock_seller_return(user=user, return_id=return_id)
-        lines = lock_order_lines(order=order)
+        order, ret, lines = _lock_seller_return(user=user, return_id=return_id, with_lines=True)
         line = next(line for line in lines if line.pk == ret.line_id)
         ret.transition(ReturnStatus.RECEIVED)
         ret.resellable = bool(resellable)
@@ -140,36 +130,37 @@ def receive_return(*, user, return_id: str, resellable: bool) -> ReceiveResult:
             fields.append("status")
         line.save(update_fields=fields)
         _record(order, Kind.RETURN_RECEIVED, ret, actor=user, resellable=ret.resellable)
-        _publish("return.received", ret, refund_amount=f"{ret.refund_amount:.2f}")
+        _publish(
+            "return.received",
+            ret,
+            product_id=line.product_id,
+            quantity=ret.quantity,
+            refund_amount=to_str(ret.refund_amount),
+        )
         apply_derived_status(order, lines, actor=user)
     refund = pay_refund(order_refund_id=claim.id) if claim else None
     ret.refresh_from_db()
     return ReceiveResult(return_request=ret, refund=refund)
 
 
-def _lock_seller_return(*, user, return_id: str) -> tuple[Order, ReturnRequest]:
-    """The seller's return request and its order, locked (order first); others' are a 404."""
-    seller = seller_selectors.seller_for_user(user=user)
-    if seller is None:
-        raise NotASeller()
+def _lock_seller_return(
+    *, user, return_id: str, with_lines: bool = False
+) -> tuple[Order, ReturnRequest, list[OrderLine]]:
+    """The seller's return request with its order (and the order's lines when ``with_lines``, else no
+    lines), locked in the orders' lock order: order, lines, return. Another seller's is a ReturnNotFound."""
+    seller = seller_selectors.seller_of(user=user)
     if not isinstance(return_id, str):
         raise ReturnNotFound()
     order_id = ReturnRequest.objects.filter(pk=return_id, seller=seller).values_list("order_id", flat=True).first()
     if order_id is None:
         raise ReturnNotFound()
     order = lock_order(order_id=order_id)
-    return order, lock_return(order=order, return_id=return_id)
+    lines = lock_order_lines(order=order) if with_lines else []
+    return order, lock_return(order=order, return_id=return_id), lines
 
 
 def _record(order: Order, kind: str, ret: ReturnRequest, *, actor, **data) -> None:
-    OrderEvent.objects.create(
-        order=order,
-        kind=kind,
-        from_status=order.status,
-        to_status=order.status,
-        actor=actor,
-        data={"return_id": ret.id, "line_id": ret.line_id, "status": ret.status, **data},
-    )
+    record(order, kind, actor=actor, data={"return_id": ret.id, "line_id": ret.line_id, "status": ret.status, **data})
 
 
 def _publish(name: str, ret: ReturnRequest, **extra) -> None:

@@ -64,7 +64,7 @@ class Gateway(ABC):
 
     def charge_recorded(self, *, result: ChargeResult, reference: str) -> None:  # noqa: B027 (optional hook)
         """Called inside the transaction that records a charge's result; a gateway that acts on its own
-        afterwards (the test gateway's webhook) defers that with ``transaction.on_commit``."""
+        afterwards (the test gateway's webhook) defers that with ``shop.side_effects.after_commit``."""
 
 
 def header(headers: Mapping[str, str], name: str) -> str | None:

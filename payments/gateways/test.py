@@ -18,7 +18,6 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 
 from payments.errors import InvalidWebhook
 from payments.gateways.base import (
@@ -31,6 +30,7 @@ from payments.gateways.base import (
     WebhookEvent,
 )
 from shop import webhooks
+from shop.side_effects import after_commit
 
 SIGNATURE_HEADER = webhooks.SIGNATURE_HEADER
 WEBHOOK_PATH = "/api/v1/payments/webhooks/test"
@@ -128,19 +128,14 @@ class TestGateway(Gateway):
 
     def charge_recorded(self, *, result: ChargeResult, reference: str) -> None:
         if result.status == PENDING and result.gateway_reference:
+            from payments import tasks  # the task module imports the services, which import this one
+
             # After the pending payment is committed, so the webhook always finds it.
-            transaction.on_commit(
+            after_commit(
+                "payments.test_webhook",
                 functools.partial(
-                    _schedule_settlement, gateway_reference=result.gateway_reference, reference=reference
+                    tasks.deliver_test_webhook.apply_async,
+                    kwargs={"gateway_reference": result.gateway_reference, "reference": reference},
+                    countdown=settings.PAYMENTS_TEST_WEBHOOK_DELAY_SECONDS,
                 ),
-                robust=True,
             )
-
-
-def _schedule_settlement(*, gateway_reference: str, reference: str) -> None:
-    from payments.tasks import deliver_test_webhook  # the task module imports the services, which import this
-
-    deliver_test_webhook.apply_async(
-        kwargs={"gateway_reference": gateway_reference, "reference": reference},
-        countdown=settings.PAYMENTS_TEST_WEBHOOK_DELAY_SECONDS,
-    )

@@ -20,10 +20,37 @@ class ProblemSerializer(serializers.Serializer):
         required=False,
         help_text="For validation errors: messages per field.",
     )
+    # Extension members (RFC 9457 section 3.2) that some errors add; each names the codes that carry it.
+    lines = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text="`out_of_stock`: `[{variant_id, requested, available}]`; "
+        "`items_unavailable`: `[{item_id, variant_id, product_id, name}]`.",
+    )
+    order_id = serializers.CharField(
+        required=False,
+        help_text="`order_expired`, `order_not_payable`, `payment_declined`, `item_shipped`, `illegal_transition`.",
+    )
+    order_status = serializers.CharField(required=False, help_text="`order_not_payable`, `illegal_transition`.")
+    payment_id = serializers.CharField(required=False, help_text="`payment_declined`.")
+    decline_code = serializers.CharField(required=False, help_text="`payment_declined`: the gateway's reason.")
+    from_status = serializers.CharField(required=False, help_text="`illegal_transition`.")
+    to_status = serializers.CharField(required=False, help_text="`illegal_transition`.")
+    product_id = serializers.IntegerField(required=False, help_text="`item_shipped`.")
+    returns = serializers.CharField(required=False, help_text="`item_shipped`: where to request a return instead.")
+    closed_at = serializers.DateTimeField(required=False, help_text="`return_window_closed`.")
+    returnable = serializers.IntegerField(required=False, help_text="`return_quantity_exceeded`.")
+    requested = serializers.IntegerField(required=False, help_text="`return_quantity_exceeded`.")
+    shipment_id = serializers.CharField(required=False, help_text="`item_shipped` (from the seller's side).")
+    shipment_status = serializers.CharField(
+        required=False, help_text="`item_shipped`, `shipment_not_pending`, `illegal_transition` (shipments)."
+    )
+    variant_id = serializers.IntegerField(required=False, help_text="`stock_below_held`.")
+    held = serializers.IntegerField(required=False, help_text="`stock_below_held`: units held for pending orders.")
 
 
 class ProblemAutoSchema(AutoSchema):
-    """Adds 400/401/403/404/429 problem responses to each operation where they can happen.
+    """Adds 400/401/403/404/415/429 problem responses to each operation where they can happen, and 304 to GETs.
 
     A view adds its own business errors (409, 402, ...) with ``@extend_schema(responses=...)``
     or by listing them in ``problem_responses = {409: "why"}``.
@@ -48,9 +75,14 @@ class ProblemAutoSchema(AutoSchema):
         has_body = self.method in ("POST", "PUT", "PATCH")
         if has_body or self._is_list_view():
             errors[400] = "Invalid input (validation_error)."
+        if has_body:
+            errors[415] = "The body is not JSON (unsupported_media_type)."
         if not all(isinstance(p, AllowAny) for p in self.view.get_permissions()):
             errors[401] = "Not signed in (not_authenticated)."
             errors[403] = "Signed in but not allowed (permission_denied)."
+        elif self.view.authentication_classes:
+            # Open to all, but a bearer token or session that is sent must be valid.
+            errors[401] = "Credentials sent but invalid or expired (authentication_failed)."
         if "{" in self.path:
             errors[404] = "No such object, or not yours (not_found)."
         if self.view.get_throttles():
@@ -58,4 +90,7 @@ class ProblemAutoSchema(AutoSchema):
         errors.update(getattr(self.view, "problem_responses", {}))
         for code, description in sorted(errors.items()):
             responses.setdefault(str(code), self._problem(description))
+        if self.method == "GET":
+            # ConditionalGetMiddleware answers a matching If-None-Match with an empty 304.
+            responses.setdefault("304", {"description": "Not modified: If-None-Match matched the ETag."})
         return responses

@@ -36,9 +36,12 @@
   var totals = document.querySelector("[data-totals]");
   if (totals) {
     var symbol = totals.getAttribute("data-currency-symbol") || "";
-    var cents = function (text) { return Math.round(parseFloat(text) * 100); };
+    // Minor units of the store's currency (ISO 4217: 0 for JPY, 2 for USD), as the server writes them.
+    var places = parseInt(totals.getAttribute("data-currency-places") || "2", 10);
+    var unit = Math.pow(10, places);
+    var cents = function (text) { return Math.round(parseFloat(text) * unit); };
     var money = function (value) {
-      return symbol + (value / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      return symbol + (value / unit).toLocaleString("en-US", { minimumFractionDigits: places, maximumFractionDigits: places });
     };
     var goods = cents(totals.getAttribute("data-goods"));
     var shippingNode = totals.querySelector("[data-shipping-amount]");

@@ -36,7 +36,6 @@
   var dataNode = document.getElementById("variant-data");
   if (!picker || !dataNode) return;
   var variants = JSON.parse(dataNode.textContent);
-  var symbol = picker.getAttribute("data-currency-symbol") || "";
   var controls = picker.querySelector("[data-picker-controls]");
   var list = picker.querySelector("[data-variant-list]");
   if (!controls) return;  // variants without size or colour: the table says it all
@@ -135,7 +134,7 @@
     }
     syncCart(variant);
     if (priceFrom) priceFrom.hidden = true;
-    if (priceNode) priceNode.textContent = symbol + variant.price;
+    if (priceNode) priceNode.textContent = variant.price;  // written by the server with its symbol
     if (skuNode) { skuNode.textContent = variant.sku; skuLine.hidden = false; }
     if (variant.available > 5) {
       availability.textContent = "In stock";

@@ -1,6 +1,8 @@
 """catalog.services for the category tree: paths, depths and products' search text stay current."""
 
+from prometheus_client import REGISTRY
 import pytest
+import redis
 
 from catalog import services
 from catalog.errors import CategoryCycle, SlugTaken, UnknownCategory
@@ -76,3 +78,23 @@ def test_the_admin_sync_repairs_a_direct_change(tree):
     Category.objects.filter(pk=tree["clothing"].pk).update(name="Apparel")
     services.sync_category_subtree(category_id=tree["clothing"].pk)
     assert paths()["running"] == "Apparel > Shoes > Running"
+
+
+def test_a_cache_that_cannot_forget_the_tree_does_not_fail_the_change(
+    tree, monkeypatch, django_capture_on_commit_callbacks
+):
+    attempts = []
+
+    def cache_down() -> None:
+        attempts.append("forget")
+        raise redis.exceptions.ConnectionError("Connection refused")
+
+    monkeypatch.setattr("catalog.services.categories.forget_category_tree", cache_down)
+    failures = REGISTRY.get_sample_value("shop_side_effect_failures_total", {"reason": "catalog.category_tree"}) or 0
+    with django_capture_on_commit_callbacks(execute=True):
+        renamed = services.rename_category(category_id=tree["shoes"].pk, name="Footwear")
+    assert renamed.name == "Footwear"
+    assert paths()["running"] == "Clothing > Footwear > Running"
+    assert attempts == ["forget", "forget"]  # in the transaction, and again after commit
+    after = REGISTRY.get_sample_value("shop_side_effect_failures_total", {"reason": "catalog.category_tree"})
+    assert after == failures + 2

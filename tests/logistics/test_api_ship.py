@@ -69,6 +69,8 @@ def test_shipping_twice_is_a_409_and_writes_no_second_event(pending_shipment, pu
     response = client.post(ship_url(pending_shipment), {"carrier": "dhl", "tracking_number": "X"}, format="json")
     assert response.status_code == 409
     assert response.json()["code"] == "shipment_not_pending"
+    # The problem's own status stays the HTTP status; the shipment's is an extension member.
+    assert (response.json()["status"], response.json()["shipment_status"]) == (409, "shipped")
     pending_shipment.refresh_from_db()
     assert pending_shipment.carrier == "ups"
     assert TrackingEvent.objects.filter(shipment=pending_shipment).count() == 1

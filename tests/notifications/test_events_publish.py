@@ -35,7 +35,14 @@ def test_an_event_published_in_a_rolled_back_transaction_notifies_nobody(
 ):
     def publish_then_fail():
         with transaction.atomic():
-            publish("return.approved", return_id="ret_1", order_id=order.pk, buyer_id=buyer.pk, seller_id=1)
+            publish(
+                "return.approved",
+                return_id="ret_1",
+                order_id=order.pk,
+                buyer_id=buyer.pk,
+                seller_id=1,
+                return_code="RC-1",
+            )
             raise RuntimeError("the use case failed")
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 # nested in the test one).
 CHECKOUT_QUERIES = 22
 # The answer also reads refunds and shipments; "order.paid" reads the lines for its payload and writes
-# its outbox rows.
-PAY_QUERIES = 36
+# its outbox rows; the payment attempt is written on the order (1), and the synchronous success publishes
+# "payment.succeeded" (2 outbox rows) so that its subscriber settles the order if this request cannot.
+PAY_QUERIES = 39
 
 
 def buyer_with_lines(n: int):

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 import pytest
@@ -16,8 +19,12 @@ from accounts.models import Address
 from inventory import services as inventory_services
 from orders import selectors
 from orders.models import Order
+from shop.api import idempotency
+from shop.models import IdempotencyRecord
 from tests.accounts.factories import AddressFactory, UserFactory
 from tests.catalog.factories import ProductFactory, VariantFactory
+from tests.concurrency import race
+from tests.orders.conftest import fill_cart as fill_cart_of
 
 pytestmark = pytest.mark.django_db
 
@@ -296,6 +303,84 @@ def test_a_double_submitted_checkout_places_one_order(client, buyer):
 
     order = Order.objects.get()
     assert first["Location"] == second["Location"] == f"/orders/{order.id}/pay/"
+
+
+def test_a_resubmitted_checkout_lands_on_its_order_even_when_the_cache_forgot(client, buyer):
+    # The guard is the API's idempotency (records in the database), not a cache entry that can be evicted,
+    # flushed or kept per process.
+    product_in_cart(client)
+    data = {"address": str(AddressFactory(user=buyer).pk), "shipping_method": "standard", "submit_token": "tok-9"}
+    first = client.post("/checkout/", data)
+    cache.clear()
+
+    second = client.post("/checkout/", data)
+
+    order = Order.objects.get()
+    assert first["Location"] == second["Location"] == f"/orders/{order.id}/pay/"
+    assert IdempotencyRecord.objects.get(user=buyer, key="tok-9").body == {"order": order.id}
+
+
+def test_a_checkout_refused_for_its_input_keeps_nothing_so_the_corrected_form_places_the_order(client, buyer):
+    product_in_cart(client)
+    data = {**NEW_ADDRESS, "line1": "", "shipping_method": "standard", "submit_token": "tok-fix"}
+    assert client.post("/checkout/", data).status_code == 200  # shown again with the error
+
+    response = client.post("/checkout/", {**data, "line1": "1 Main Street"})
+
+    order = Order.objects.get()
+    assert response["Location"] == f"/orders/{order.id}/pay/"
+
+
+def test_the_same_token_from_another_buyer_places_their_own_order(client, buyer):
+    product_in_cart(client)
+    data = {"shipping_method": "standard", "submit_token": "tok-shared"}
+    mine = client.post("/checkout/", {**data, "address": str(AddressFactory(user=buyer).pk)})
+    other = UserFactory()
+    client.force_login(other)
+    product_in_cart(client, name="Red Mug")
+
+    theirs = client.post("/checkout/", {**data, "address": str(AddressFactory(user=other).pk)})
+
+    assert mine["Location"] != theirs["Location"]
+    assert Order.objects.filter(buyer=other).count() == Order.objects.filter(buyer=buyer).count() == 1
+
+
+def _post_twice_at_once(buyer, data) -> list:
+    def submit(_):
+        browser = Client()
+        browser.force_login(buyer)
+        return browser.post("/checkout/", data)
+
+    return race(submit, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_checkout_posts_sent_at_once_with_one_token_place_one_order_and_both_go_to_it():
+    buyer = UserFactory()
+    fill_cart_of(buyer, (VariantFactory(stock=5), 2))
+    data = {"address": str(AddressFactory(user=buyer).pk), "shipping_method": "standard", "submit_token": "tok-race"}
+
+    responses = _post_twice_at_once(buyer, data)
+
+    order = Order.objects.get(buyer=buyer)
+    assert [response.status_code for response in responses] == [302, 302]
+    assert {response["Location"] for response in responses} == {f"/orders/{order.id}/pay/"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_advisory_locks_the_file_lock_keeps_a_double_submit_to_one_order(monkeypatch, settings, tmp_path):
+    # SQLite (make run) has no advisory locks: the duplicate waits on a file lock in VAR_DIR/locks instead.
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setattr(idempotency, "connection", SimpleNamespace(vendor="sqlite"))
+    buyer = UserFactory()
+    fill_cart_of(buyer, (VariantFactory(stock=5), 2))
+    data = {"address": str(AddressFactory(user=buyer).pk), "shipping_method": "standard", "submit_token": "tok-file"}
+
+    responses = _post_twice_at_once(buyer, data)
+
+    order = Order.objects.get(buyer=buyer)
+    assert {response["Location"] for response in responses} == {f"/orders/{order.id}/pay/"}
+    assert list((tmp_path / "locks").iterdir())
 
 
 # --- Payment page ------------------------------------------------------------------------------------

@@ -74,6 +74,7 @@ def make_shipments(order: Order) -> list:
         shipping_method=order.shipping_method,
         paid_at=order.paid_at,
         lines=lines,
+        shipping_address=order.shipping_address,
     )
     return logistics_selectors.shipments_for_order(order_id=order.id)
 

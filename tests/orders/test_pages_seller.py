@@ -25,7 +25,7 @@ from tests.sellers.factories import SellerFactory
 pytestmark = pytest.mark.django_db
 
 # Pinned query budgets for a signed-in seller: the user, the header's seller check and cart badge, the seller.
-SELLER_ORDERS_QUERIES = 9  # + count, shipments, their lines, their events, the orders' addresses
+SELLER_ORDERS_QUERIES = 8  # + count, shipments, their lines, their events (each keeps its address)
 SELLER_RETURNS_QUERIES = 6  # + count, returns with their lines
 
 

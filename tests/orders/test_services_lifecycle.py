@@ -133,6 +133,7 @@ def test_order_paid_carries_what_shipping_needs(buyer, buyer_client, django_capt
         "order_id": order_id,
         "buyer_id": buyer.pk,
         "shipping_method": "standard",
+        "shipping_address": Order.objects.get(pk=order_id).shipping_address,
         "paid_at": Order.objects.get(pk=order_id).paid_at.isoformat(),
         "lines": [
             {"line_id": line.pk, "seller_id": line.seller_id, "product_id": line.product_id,
@@ -155,6 +156,9 @@ def test_cancel_publishes_item_cancelled_and_order_cancelled(order, monkeypatch)
         "buyer_id": order.buyer_id,
         "line_id": first.pk,
         "seller_id": first.seller_id,
+        "product_id": first.product_id,
+        "quantity": first.quantity,
+        "paid": True,
         "refund_amount": "10.00",
     }
 

@@ -17,16 +17,16 @@ def published():
     """Every payments event delivered during the test, as (name, payload without its event_id); handlers
     unregistered after."""
     seen: list[tuple[str, dict]] = []
-    handlers = {}
     for name in EVENT_NAMES:
 
         def record(_name=name, *, event_id, **payload):
             seen.append((_name, payload))
 
-        handlers[name] = events.subscriber(name)(record)
+        record.__qualname__ = f"record_{name.replace('.', '_')}"  # one handler per subscriber name
+        events.subscriber(name, name=f"tests.record_{name.replace('.', '_')}")(record)
     yield seen
-    for name, handler in handlers.items():
-        events._subscribers[name].remove(handler)
+    for name in EVENT_NAMES:
+        events.unsubscribe(name, name=f"tests.record_{name.replace('.', '_')}")
 
 
 class CallCounter:

@@ -52,11 +52,26 @@ def test_charge_records_its_status_history():
     assert PaymentEvent.objects.get(payment=payment, kind="charge").data["decline_code"] == "card_declined"
 
 
-def test_a_sync_charge_publishes_nothing_its_caller_acts_on_the_answer(published, django_capture_on_commit_callbacks):
+def test_a_sync_success_publishes_payment_succeeded_like_a_webhook_does(published, django_capture_on_commit_callbacks):
+    # The order is then settled by its subscriber even if the caller's own settling step never runs.
+    with django_capture_on_commit_callbacks(execute=True):
+        payment = charge("tok_visa")
+    assert published == [
+        ("payment.succeeded", {"payment_id": payment.id, "order_id": "ord_abc", "amount": "25.50"}),
+    ]
+
+
+def test_a_sync_decline_publishes_nothing_its_caller_records_it(published, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        charge("tok_chargeDeclined")
+    assert published == []
+
+
+def test_a_repeated_attempt_key_publishes_its_success_once(published, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         charge("tok_visa")
-        charge("tok_chargeDeclined", attempt_key="attempt-2")
-    assert published == []
+        charge("tok_visa")
+    assert [name for name, _ in published] == ["payment.succeeded"]
 
 
 def test_amount_is_kept_with_two_places():
@@ -165,7 +180,9 @@ def test_attempt_key_reused_for_another_order_is_refused(gateway_charges):
 
 
 def test_sync_charge_takes_a_fixed_handful_of_queries(django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):  # 6, and 4 savepoints standing in for the two transactions
+    # 6, 2 outbox rows ("payment.succeeded" and its deliveries), and 4 savepoints standing in for the two
+    # transactions.
+    with django_assert_max_num_queries(12):
         charge("tok_visa")
 
 

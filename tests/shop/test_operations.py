@@ -146,7 +146,7 @@ print(settings.DATABASES["default"]["ENGINE"], settings.CACHES["default"]["BACKE
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
-        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.filebased.FileBasedCache",
         "True",
         "django.core.mail.backends.console.EmailBackend",
         "True",

@@ -13,6 +13,8 @@ EVENT = "outbox_test.admin"
 CHANGELIST = "/admin/shop/eventdelivery/"
 Status = EventDelivery.Status
 
+events.declare_event(EVENT, description="The admin tests' event.", fields={"order_id": str})
+
 
 @pytest.fixture
 def fixed_later():
@@ -24,9 +26,9 @@ def fixed_later():
             raise RuntimeError("the mail server refused the message")
         state["handled"].append(event_id)
 
-    events.subscriber(EVENT)(flaky_subscriber)
+    events.subscriber(EVENT, name="outbox_test.flaky_subscriber")(flaky_subscriber)
     yield state
-    events._subscribers[EVENT].remove(flaky_subscriber)
+    events.unsubscribe(EVENT, name="outbox_test.flaky_subscriber")
 
 
 @pytest.fixture

@@ -42,7 +42,10 @@ WAIT_SECONDS = 120  # a cold worker on a busy 2-core CI machine takes a while to
 Status = EventDelivery.Status
 
 
-@events.subscriber(EVENT)
+events.declare_event(EVENT, description="The broker tests' event.", fields={"key": str}, optional={"fail_first": bool})
+
+
+@events.subscriber(EVENT, name="outbox_test.record_in_redis")
 def record_in_redis(*, event_id: str, key: str, fail_first: bool = False, **_) -> None:
     """The test's subscriber: appends "<event_id> <pid>" to a Redis list; with fail_first, the first attempt fails."""
     client = redis.Redis.from_url(os.environ["REDIS_URL"])
@@ -150,6 +153,8 @@ def worker(django_db_setup, tmp_path_factory) -> Iterator[Worker]:
     }
     env.pop("CELERY_RESULT_BACKEND", None)
     command = [sys.executable, "-m", "celery", "-A", "shop", "worker", "--queues", QUEUE, "--hostname", f"{QUEUE}@%h"]
+    # The worker finds a subscriber by its name among the ones registered in it: it imports this module for ours.
+    command += ["--include", __name__]
     command += [
         "--concurrency",
         "2",

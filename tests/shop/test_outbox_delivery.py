@@ -18,20 +18,31 @@ from tests.concurrency import race
 EVENT = "outbox_test.happened"
 Status = EventDelivery.Status
 
+events.declare_event(
+    EVENT,
+    description="The outbox tests' event.",
+    fields={},
+    optional={"order_id": str, "amount": str, "step": str, "n": int, "details": dict},
+)
+events.declare_event(
+    "outbox_test.nobody_listens", description="An event nobody subscribes to.", fields={"order_id": str}
+)
+
 
 @pytest.fixture
 def subscribe():
-    """Register handlers for the test; they are unregistered after it."""
+    """Register handlers for the test (as "outbox_test.<function>_<n>" unless named); unregistered after it."""
     registered = []
 
-    def add(name, handler):
-        events.subscriber(name)(handler)
-        registered.append((name, handler))
+    def add(event, handler, *, name=None):
+        name = name or f"outbox_test.{handler.__name__}_{len(registered)}"
+        events.subscriber(event, name=name)(handler)
+        registered.append((event, name))
         return handler
 
     yield add
-    for name, handler in registered:
-        events._subscribers[name].remove(handler)
+    for event, name in registered:
+        events.unsubscribe(event, name=name)
 
 
 @pytest.fixture
@@ -141,13 +152,13 @@ def test_each_subscriber_has_its_own_delivery_and_a_failing_one_does_not_stop_th
     def explode(**_):
         raise ValueError("subscriber bug")
 
-    subscribe(EVENT, explode)
-    subscribe(EVENT, record)
+    subscribe(EVENT, explode, name="outbox_test.explode")
+    subscribe(EVENT, record, name="outbox_test.record")
     with django_capture_on_commit_callbacks(execute=True):
         events.publish(EVENT, order_id="ord_1")
     assert len(calls) == 1
     statuses = dict(EventDelivery.objects.values_list("subscriber", "status"))
-    assert statuses == {events.subscriber_name(explode): Status.FAILED, events.subscriber_name(record): Status.DONE}
+    assert statuses == {"outbox_test.explode": Status.FAILED, "outbox_test.record": Status.DONE}
 
 
 @pytest.mark.django_db
@@ -163,7 +174,7 @@ def test_an_event_without_subscribers_is_recorded_and_sends_nothing(sends, djang
 def test_a_payload_that_is_not_json_is_refused_at_publish(subscribe):
     subscribe(EVENT, recorder()[1])
     with pytest.raises(TypeError, match="not JSON-serialisable"):
-        events.publish(EVENT, amount=Decimal("1.00"))
+        events.publish(EVENT, details={"amount": Decimal("1.00")})
     assert OutboxEvent.objects.count() == 0
 
 
@@ -258,11 +269,11 @@ def test_retry_delays_double_from_five_seconds_and_are_capped():
 def test_a_delivery_of_a_subscriber_this_process_does_not_know_fails(settings):
     settings.EVENT_MAX_ATTEMPTS = 1
     event = OutboxEvent.objects.create(name=EVENT, payload={})
-    delivery = EventDelivery.objects.create(event=event, subscriber="tests.shop.nowhere.handler")
+    delivery = EventDelivery.objects.create(event=event, subscriber="outbox_test.nowhere")
     assert deliver_event.delay(delivery.pk).get() == "failed"
     delivery.refresh_from_db()
     assert delivery.status == Status.FAILED
-    assert "No subscriber 'tests.shop.nowhere.handler'" in delivery.last_error
+    assert "No subscriber 'outbox_test.nowhere'" in delivery.last_error
 
 
 # --- Run once -----------------------------------------------------------------------------------

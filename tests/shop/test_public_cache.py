@@ -3,6 +3,7 @@
 from decimal import Decimal
 import io
 
+from django.core.cache import caches
 from django.test.client import RequestFactory
 import pytest
 
@@ -178,3 +179,12 @@ def test_fast_path_passes_signed_in_and_other_hosts_to_django(fast_path, product
     evil = wsgi_get(app, "/api/v1/products", HTTP_HOST="evil.example")
     assert evil["status"] == 400
     assert django.calls == 4
+
+
+def test_an_evicted_version_never_brings_an_old_answer_back(client, product):
+    """Versions are random tokens: after Redis evicts (or someone flushes) a version, the next bump
+    cannot land on a value an old answer was stored under."""
+    client.get(f"/api/v1/products/{product.pk}")
+    caches["public"].delete("public-cache:version:catalog")
+    catalog_services.update_product(product_id=product.pk, actor=product.seller.user, price=Decimal("12.50"))
+    assert client.get(f"/api/v1/products/{product.pk}").json()["price"] == "12.50"

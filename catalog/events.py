@@ -1,0 +1,34 @@
+"""What the catalog does when the orders app announces a sale, a cancellation or a return: the products'
+sales figures follow (``catalog.services.record_sales``, once per event)."""
+
+from __future__ import annotations
+
+from catalog import services
+from shop.events import subscriber
+
+
+@subscriber("order.paid", name="catalog.count_units_sold")
+def count_units_sold(*, event_id: str, lines: list[dict], **_) -> None:
+    """The paid lines' units are sold."""
+    units: dict[int, int] = {}
+    for line in lines:
+        if line.get("product_id") is not None:
+            units[line["product_id"]] = units.get(line["product_id"], 0) + int(line["quantity"])
+    services.record_sales(event_id=event_id, units=units)
+
+
+@subscriber("order.item_cancelled", name="catalog.uncount_units_cancelled")
+def uncount_units_cancelled(
+    *, event_id: str, paid: bool = False, product_id: int | None = None, quantity: int = 0, **_
+) -> None:
+    """A paid line cancelled is a sale undone; an unpaid one was never counted (nor is an event published
+    before it named its product)."""
+    if paid and product_id is not None:
+        services.record_sales(event_id=event_id, units={product_id: -int(quantity)})
+
+
+@subscriber("return.received", name="catalog.uncount_units_returned")
+def uncount_units_returned(*, event_id: str, product_id: int | None = None, quantity: int = 0, **_) -> None:
+    """Returned units are a sale undone."""
+    if product_id is not None:
+        services.record_sales(event_id=event_id, units={product_id: -int(quantity)})

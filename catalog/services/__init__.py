@@ -1,0 +1,43 @@
+"""Write use cases of the catalog: products with their variants, images and reviews; the category tree.
+
+Split by subject: ``products``, ``variants``, ``images``, ``reviews``, ``categories``, ``sales``; ``checks``
+holds the input checks they share. Other apps and views use the names re-exported here
+(``from catalog import services; services.create_product(...)``). The ``sync_*`` functions are for
+code that changed rows directly (the admin) and run inside its transaction.
+"""
+
+from catalog.services.categories import (
+    CATEGORY_PATH_SEPARATOR,
+    create_category,
+    move_category,
+    rename_category,
+    sync_category_subtree,
+)
+from catalog.services.checks import MAX_VARIANTS, OPTION_LENGTH, UNSET, VariantInput, normalized_options
+from catalog.services.images import add_image
+from catalog.services.products import archive_product, create_product, sync_product, update_product
+from catalog.services.reviews import sync_product_rating, write_review
+from catalog.services.sales import record_sales
+from catalog.services.variants import update_variant
+
+__all__ = [
+    "CATEGORY_PATH_SEPARATOR",
+    "MAX_VARIANTS",
+    "OPTION_LENGTH",
+    "UNSET",
+    "VariantInput",
+    "add_image",
+    "archive_product",
+    "create_category",
+    "create_product",
+    "move_category",
+    "normalized_options",
+    "record_sales",
+    "rename_category",
+    "sync_category_subtree",
+    "sync_product",
+    "sync_product_rating",
+    "update_product",
+    "update_variant",
+    "write_review",
+]

@@ -1,0 +1,1 @@
+"""Orders API: buyer endpoints (``buyer``), seller endpoints (``seller``) and the answers' shapes (``presenters``)."""
