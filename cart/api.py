@@ -7,7 +7,7 @@ session, with CSRF checked on every change. Answers are per visitor, never cache
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.generics import GenericAPIView
@@ -15,6 +15,7 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.response import Response
 
 from cart import selectors, services
+from shop.api.fields import MoneyField
 from shop.money import to_str
 
 # --- Rendering ----------------------------------------------------------------------------------
@@ -53,11 +54,6 @@ def render_cart(view: selectors.CartView) -> dict:
 
 
 # --- Schema of the answers (documentation only) -------------------------------------------------
-
-
-@extend_schema_field({"type": "string", "format": "decimal", "example": "19.99"})
-class MoneyField(serializers.CharField):
-    """Money in answers: a decimal string with two places."""
 
 
 class CartSellerSerializer(serializers.Serializer):
@@ -129,6 +125,8 @@ class CartMixin:
 
     permission_classes = [AllowAny]
     pagination_class = None
+    # What a view that changes the cart adds to its problem_responses.
+    CSRF_PROBLEM = "A guest's request without the CSRF token of their session (permission_denied)."
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -156,7 +154,7 @@ class CartAddView(CartMixin, GenericAPIView):
     serializer_class = AddToCartSerializer
     problem_responses = {
         400: "Invalid input, or otherDetails names no variant of the product (validation_error).",
-        403: "A guest's request without the CSRF token of their session (permission_denied).",
+        403: CartMixin.CSRF_PROBLEM,
         409: "More than is available would be in the cart (out_of_stock; `lines` names the variant).",
     }
 
@@ -186,7 +184,7 @@ class CartItemView(CartMixin, GenericAPIView):
 
     serializer_class = CartItemChangeSerializer
     problem_responses = {
-        403: "A guest's request without the CSRF token of their session (permission_denied).",
+        403: CartMixin.CSRF_PROBLEM,
         409: "A higher quantity than is available (out_of_stock).",
     }
 

@@ -29,6 +29,8 @@ from catalog.selectors.products import file_url as _file_url
 from catalog.selectors.products import seller_json as _seller
 from catalog.selectors.products import storefront_url as _storefront_url
 from sellers import selectors as seller_selectors
+from shop.api.fields import MoneyField
+from shop.api.pagination import page_body, page_serializer
 from shop.money import to_str
 
 PUBLIC_MAX_AGE = 60
@@ -140,11 +142,6 @@ class ProductSellerSerializer(serializers.Serializer):
     store_name = serializers.CharField()
 
 
-@extend_schema_field({"type": "string", "format": "decimal", "example": "19.99"})
-class MoneyField(serializers.CharField):
-    """Money in answers: a decimal string with two places."""
-
-
 class ProductCardSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -161,20 +158,19 @@ class ProductCardSerializer(serializers.Serializer):
     url = serializers.CharField(help_text="The product's storefront page.")
 
 
-class ProductPageSerializer(serializers.Serializer):
-    products = ProductCardSerializer(many=True)
-    offset = serializers.IntegerField()
-    limit = serializers.IntegerField()
-    count = serializers.IntegerField()
-    next_offset = serializers.IntegerField(allow_null=True)
-    facets = serializers.DictField(
+ProductPageSerializer = page_serializer(
+    "ProductPage",
+    list_key="products",
+    item=ProductCardSerializer,
+    facets=serializers.DictField(
         required=False,
         help_text="With `q` (or `facets=1`): counts by category, brand, price band, rating, size and color.",
-    )
-    query = serializers.CharField(required=False, help_text="With `q`: the query as understood.")
-    corrected_query = serializers.CharField(
+    ),
+    query=serializers.CharField(required=False, help_text="With `q`: the query as understood."),
+    corrected_query=serializers.CharField(
         required=False, allow_null=True, help_text="With `q`: the spelling actually searched after a typo."
-    )
+    ),
+)
 
 
 class ProductImageSerializer(serializers.Serializer):
@@ -459,14 +455,13 @@ class ProductListCreateView(PublicReadMixin, GenericAPIView):
         params = query.search_params()
         result = search_products(params)
         products = selectors.product_cards(result.products)
-        following = params.offset + params.limit
-        body = {
-            "products": [render_card(product) for product in products],
-            "offset": params.offset,
-            "limit": params.limit,
-            "count": result.count,
-            "next_offset": following if following < result.count else None,
-        }
+        body = page_body(
+            list_key="products",
+            items=[render_card(product) for product in products],
+            offset=params.offset,
+            limit=params.limit,
+            count=result.count,
+        )
         if params.with_facets:
             body["facets"] = result.facets or {}
         if params.q:

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 
 from inventory import selectors, services
 from inventory.models import Hold, LowStockAlert, StockLevel, StockMovement
+from shop.admin import ReadOnlyAdmin
 from shop.errors import DomainError
 
 
@@ -61,7 +62,9 @@ class StockLevelAdmin(admin.ModelAdmin):
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(admin.ModelAdmin):
+class StockMovementAdmin(ReadOnlyAdmin):
+    """The ledger: rows written only by inventory.services."""
+
     list_display = [
         "created_at",
         "variant",
@@ -76,28 +79,6 @@ class StockMovementAdmin(admin.ModelAdmin):
     list_filter = ["reason", "created_at"]
     list_select_related = ["variant", "actor"]
     search_fields = ["variant__sku", "reference", "actor__email"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by inventory.services."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Hold)

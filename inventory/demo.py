@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from inventory.models import StockLevel, StockMovement
+from shop.bulk import copy_rows
 
 BATCH_SIZE = 1000
 LEVEL_FIELDS = ("variant_id", "on_hand", "held", "updated_at")
@@ -43,8 +44,8 @@ def add_initial_stock(*, levels: Sequence[tuple[int, int, int | None]]) -> int:
     ]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            _copy_rows(cursor, StockLevel, LEVEL_FIELDS, stock)
-            _copy_rows(cursor, StockMovement, MOVEMENT_FIELDS, ledger)
+            copy_rows(cursor=cursor, model=StockLevel, fields=LEVEL_FIELDS, rows=stock)
+            copy_rows(cursor=cursor, model=StockMovement, fields=MOVEMENT_FIELDS, rows=ledger)
     else:
         StockLevel.objects.bulk_create(
             [StockLevel(**dict(zip(LEVEL_FIELDS, row, strict=True))) for row in stock], batch_size=BATCH_SIZE
@@ -53,14 +54,3 @@ def add_initial_stock(*, levels: Sequence[tuple[int, int, int | None]]) -> int:
             [StockMovement(**dict(zip(MOVEMENT_FIELDS, row, strict=True))) for row in ledger], batch_size=BATCH_SIZE
         )
     return len(stock)
-
-
-def _copy_rows(cursor, model, fields: Sequence[str], rows) -> None:
-    from psycopg.copy import QueuedLibpqWriter  # only PostgreSQL gets here
-
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    raw = cursor.cursor  # psycopg's own cursor, under Django's wrapper
-    with raw.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
-        for row in rows:
-            copy.write_row(row)

@@ -3,17 +3,7 @@
 from django.contrib import admin
 
 from logistics.models import CarrierWebhookReceipt, Shipment, ShipmentLine, TrackingEvent
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from shop.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 class ShipmentLineInline(ReadOnlyInline):
@@ -26,17 +16,6 @@ class TrackingEventInline(ReadOnlyInline):
     model = TrackingEvent
     fields = ["at", "status", "location", "description"]
     readonly_fields = fields
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Shipment)

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import RequestDataTooBig
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from logistics import selectors, services
 from logistics.errors import InvalidCarrierWebhook
 from logistics.models import Shipment
 from sellers import selectors as seller_selectors
+from shop.api.webhooks import SignedWebhookView, webhook_schema
 
 
 def render_shipment(shipment: Shipment) -> dict:
@@ -146,11 +144,15 @@ class ShipView(GenericAPIView):
         return Response(render_shipment(selectors.shipment_for_seller(seller=seller, shipment_id=shipment_id)))
 
 
-class CarrierWebhookReceivedSerializer(serializers.Serializer):
-    received = serializers.BooleanField()
-
-
-class CarrierWebhookView(APIView):
+@extend_schema_view(
+    post=webhook_schema(
+        operation_id="logistics_webhooks_create",
+        summary="Receive a carrier's tracking webhook",
+        signature_help="`t=<unix time>,v1=<hex HMAC-SHA256(secret, '<t>.<body>')>`.",
+        receipt_name="CarrierWebhookReceived",
+    )
+)
+class CarrierWebhookView(SignedWebhookView):
     """A carrier reports a tracking update for a parcel (by tracking number).
 
     The body is read raw and authenticated by its signature only. A bad, stale or replayed signature is
@@ -158,31 +160,8 @@ class CarrierWebhookView(APIView):
     parcel's status is answered 200 and changes nothing.
     """
 
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-    throttle_classes: list = []  # carriers send bursts; the signature keeps others out
-    parser_classes: list = []  # the signature covers the exact bytes
+    invalid_webhook = InvalidCarrierWebhook
     problem_responses = {400: "Bad, stale or replayed signature, or an unreadable update (invalid_webhook)."}
 
-    @extend_schema(
-        operation_id="logistics_webhooks_create",
-        summary="Receive a carrier's tracking webhook",
-        request={"application/json": OpenApiTypes.OBJECT},
-        responses={200: CarrierWebhookReceivedSerializer},
-        parameters=[
-            OpenApiParameter(
-                "Bazaar-Signature",
-                str,
-                OpenApiParameter.HEADER,
-                required=True,
-                description="`t=<unix time>,v1=<hex HMAC-SHA256(secret, '<t>.<body>')>`.",
-            )
-        ],
-    )
-    def post(self, request, carrier: str):
-        try:
-            body = request.body
-        except RequestDataTooBig:
-            raise InvalidCarrierWebhook("The webhook's body is too large.") from None
-        services.handle_carrier_webhook(carrier=carrier.lower(), body=body, headers=request.headers)
-        return Response(CarrierWebhookReceivedSerializer({"received": True}).data)
+    def receive(self, *, body: bytes, headers, carrier: str) -> None:
+        services.handle_carrier_webhook(carrier=carrier.lower(), body=body, headers=headers)

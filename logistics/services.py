@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 import datetime as dt
 import functools
-import hashlib
 import secrets
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 import structlog
 
@@ -29,7 +28,7 @@ from logistics.errors import (
 )
 from logistics.locks import lock_order_lines, lock_shipment, lock_shipment_by_tracking
 from logistics.models import CarrierWebhookReceipt, RemovedLine, Shipment, ShipmentLine, TrackingEvent
-from shop import events
+from shop import events, webhooks
 from shop.dates import add_business_days
 from shop.side_effects import after_commit
 
@@ -295,17 +294,14 @@ def handle_carrier_webhook(*, carrier: str, body: bytes, headers: Mapping[str, s
     """
     update = carriers.verify_webhook(body=body, headers=headers)
     with transaction.atomic(durable=True):
-        duplicate = CarrierWebhookReceipt.objects.filter(carrier=carrier, event_id=update.event_id).exists()
-        try:
-            with transaction.atomic():
-                CarrierWebhookReceipt.objects.create(
-                    carrier=carrier,
-                    event_id=update.event_id,
-                    signature_digest=hashlib.sha256(f"{carrier}:{update.signature}".encode()).hexdigest(),
-                    duplicate=duplicate,
-                )
-        except IntegrityError:
-            raise InvalidCarrierWebhook("This webhook signature was already used.") from None
+        duplicate = webhooks.record_delivery(
+            receipts=CarrierWebhookReceipt,
+            sender_field="carrier",
+            sender=carrier,
+            event_id=update.event_id,
+            signature=update.signature,
+            replayed=InvalidCarrierWebhook,
+        )
         if duplicate:
             logger.info("logistics.webhook_duplicate", carrier=carrier, event_id=update.event_id)
             return False

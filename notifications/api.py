@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from notifications import selectors, services
+from shop.api.pagination import page_serializer
 
 
 def render_notification(notification) -> dict:
@@ -51,16 +52,11 @@ class NotificationListView(GenericAPIView):
             OpenApiParameter("limit", OpenApiTypes.INT, description="How many items to return (1..100).", default=20),
         ],
         responses={
-            200: inline_serializer(
+            200: page_serializer(
                 "NotificationList",
-                {
-                    "notifications": NotificationSerializer(many=True),
-                    "offset": serializers.IntegerField(),
-                    "limit": serializers.IntegerField(),
-                    "count": serializers.IntegerField(),
-                    "next_offset": serializers.IntegerField(allow_null=True),
-                    "unread_count": serializers.IntegerField(),
-                },
+                list_key="notifications",
+                item=NotificationSerializer,
+                unread_count=serializers.IntegerField(),
             )
         },
     )

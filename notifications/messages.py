@@ -116,12 +116,11 @@ def item_cancelled(*, order_id: str, buyer_id: int, line_id: int, refund_amount)
     """One item of an order is cancelled, refunded if it was paid."""
     lines = _order_lines(_order(buyer_id=buyer_id, order_id=order_id), [line_id])
     name = lines[0]["product_name"] if lines else "An item"
-    refund = f" We are refunding {_money(refund_amount)} to your original payment method." if refund_amount else ""
     return _buyer_message(
         buyer_id=buyer_id,
         kind=Kind.ITEM_CANCELLED,
         title=f"{name} cancelled",
-        body=f"{name} is cancelled from order {order_id}.{refund}",
+        body=f"{name} is cancelled from order {order_id}.{_refunding(refund_amount)}",
         url=_order_url(order_id),
         lines=lines,
     )
@@ -212,8 +211,9 @@ def return_requested(*, return_id: str, order_id: str, buyer_id: int, seller_id:
 def return_approved(*, return_id: str, order_id: str, buyer_id: int, return_code: str) -> list[Message]:
     """The seller takes the item back: the buyer gets the return code to put in the parcel."""
     item = _return_item(buyer_id=buyer_id, return_id=return_id)
-    return _buyer_message(
+    return _return_update(
         buyer_id=buyer_id,
+        return_id=return_id,
         kind=Kind.RETURN_APPROVED,
         title=f"Return approved for order {order_id}",
         body=(
@@ -221,8 +221,6 @@ def return_approved(*, return_id: str, order_id: str, buyer_id: int, return_code
             f"Write the return code {return_code} on the parcel and send it back; "
             "we refund you once the seller receives it."
         ),
-        url=BUYER_RETURNS_PATH,
-        return_id=return_id,
         return_code=return_code,
     )
 
@@ -230,27 +228,24 @@ def return_approved(*, return_id: str, order_id: str, buyer_id: int, return_code
 def return_rejected(*, return_id: str, order_id: str, buyer_id: int, reason: str) -> list[Message]:
     """The seller refused the return, for ``reason``."""
     item = _return_item(buyer_id=buyer_id, return_id=return_id)
-    return _buyer_message(
+    return _return_update(
         buyer_id=buyer_id,
+        return_id=return_id,
         kind=Kind.RETURN_REJECTED,
         title=f"Return rejected for order {order_id}",
         body=f"The seller did not accept {item} from order {order_id}{': ' + reason if reason else ''}.",
-        url=BUYER_RETURNS_PATH,
-        return_id=return_id,
     )
 
 
 def return_received(*, return_id: str, order_id: str, buyer_id: int, refund_amount) -> list[Message]:
     """The seller has the item back: the refund is on its way."""
     item = _return_item(buyer_id=buyer_id, return_id=return_id)
-    refund = f" We are refunding {_money(refund_amount)} to your original payment method." if refund_amount else ""
-    return _buyer_message(
+    return _return_update(
         buyer_id=buyer_id,
+        return_id=return_id,
         kind=Kind.RETURN_RECEIVED,
         title=f"Return received for order {order_id}",
-        body=f"The seller received {item} from order {order_id}.{refund}",
-        url=BUYER_RETURNS_PATH,
-        return_id=return_id,
+        body=f"The seller received {item} from order {order_id}.{_refunding(refund_amount)}",
     )
 
 
@@ -335,6 +330,11 @@ def _money(amount) -> str:
         return str(amount)
 
 
+def _refunding(amount) -> str:
+    """ " We are refunding 12.50 USD to ...": the sentence a refund adds to a message; none without one."""
+    return f" We are refunding {_money(amount)} to your original payment method." if amount else ""
+
+
 def _items(lines: list[dict]) -> str:
     """ "2 x Blue mug, 1 x Tea": lines in one phrase."""
     return ", ".join(f"{line['quantity']} x {line['product_name']}" for line in lines)
@@ -354,3 +354,10 @@ def _seller_message(
     if recipient is None:
         return []
     return [Message(recipient=recipient, kind=kind, title=title, body=body, url=url, context=context, email=email)]
+
+
+def _return_update(*, buyer_id: int, return_id: str, kind: str, title: str, body: str, **context) -> list[Message]:
+    """The buyer's message about their return: it links to their returns and names the return."""
+    return _buyer_message(
+        buyer_id=buyer_id, kind=kind, title=title, body=body, url=BUYER_RETURNS_PATH, return_id=return_id, **context
+    )

@@ -3,17 +3,7 @@
 from django.contrib import admin
 
 from orders.models import Order, OrderEvent, OrderLine, OrderRefund, ReturnRequest
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from shop.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 class OrderLineInline(ReadOnlyInline):
@@ -41,33 +31,15 @@ class OrderEventInline(ReadOnlyInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ReadOnlyAdmin):
+    """Staff with the view permission see the order read-only."""
+
     list_display = ["id", "buyer", "status", "total", "refunded_amount", "currency", "placed_at", "paid_at"]
     list_filter = ["status", "shipping_method"]
     list_select_related = ["buyer"]
     search_fields = ["id", "buyer__email", "payment_id"]
     date_hierarchy = "placed_at"
     inlines = [OrderLineInline, OrderEventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # staff with the view permission see the order read-only
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReturnRequest)

@@ -22,6 +22,19 @@ TEST_CARDS = (
 )
 
 
+def _address_input(
+    label: str, *, max_length: int, autocomplete: str, widget_attrs: dict | None = None, **options
+) -> forms.CharField:
+    """A new-address input: optional to the form, since clean() requires the needed ones only for a new address."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": autocomplete, **(widget_attrs or {})}),
+        **options,
+    )
+
+
 class CheckoutForm(forms.Form):
     """Where to ship (an address from the book, or a new one, optionally saved) and how fast."""
 
@@ -33,50 +46,21 @@ class CheckoutForm(forms.Form):
             "invalid_choice": "That address is not in your address book. Choose one of those shown.",
         },
     )
-    name = forms.CharField(
-        label="Full name", max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "name"})
-    )
-    line1 = forms.CharField(
-        label="Address line 1",
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
-    )
-    line2 = forms.CharField(
-        label="Address line 2",
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
-    )
-    city = forms.CharField(
-        label="City", max_length=100, required=False, widget=forms.TextInput(attrs={"autocomplete": "address-level2"})
-    )
-    region = forms.CharField(
-        label="State / region",
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-level1"}),
-    )
-    postal_code = forms.CharField(
-        label="Postal code",
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
-    )
-    country = forms.CharField(
-        label="Country code",
+    name = _address_input("Full name", max_length=150, autocomplete="name")
+    line1 = _address_input("Address line 1", max_length=200, autocomplete="address-line1")
+    line2 = _address_input("Address line 2", max_length=200, autocomplete="address-line2")
+    city = _address_input("City", max_length=100, autocomplete="address-level2")
+    region = _address_input("State / region", max_length=100, autocomplete="address-level1")
+    postal_code = _address_input("Postal code", max_length=20, autocomplete="postal-code")
+    country = _address_input(
+        "Country code",
         max_length=2,
-        required=False,
+        autocomplete="country",
+        widget_attrs={"placeholder": "US", "size": 4},
         help_text="Two letters, e.g. US.",
         error_messages={"max_length": "Use the two-letter country code, e.g. US."},
-        widget=forms.TextInput(attrs={"autocomplete": "country", "placeholder": "US", "size": 4}),
     )
-    phone = forms.CharField(
-        label="Phone",
-        max_length=32,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-    )
+    phone = _address_input("Phone", max_length=32, autocomplete="tel", widget_attrs={"type": "tel"})
     save_address = forms.BooleanField(label="Save this address to my address book", required=False)
     shipping_method = forms.ChoiceField(
         label="Delivery",
@@ -175,21 +159,21 @@ RETURN_REASONS = (
 DETAILS_MAX = 400
 
 
+def _optional_date(label: str) -> forms.DateField:
+    """An optional day, picked with the browser's date input."""
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date like 2026-01-31."},
+    )
+
+
 class OrderFilterForm(forms.Form):
     """The date range of "Your orders": both ends optional and inclusive."""
 
-    start = forms.DateField(
-        label="From",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a date like 2026-01-31."},
-    )
-    end = forms.DateField(
-        label="To",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a date like 2026-01-31."},
-    )
+    start = _optional_date("From")
+    end = _optional_date("To")
 
     def clean(self):
         cleaned = super().clean()

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-import hashlib
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 import structlog
 
 from payments.errors import (
@@ -26,7 +25,7 @@ from payments.gateways import ChargeResult, RefundResult, WebhookEvent, get_gate
 from payments.gateways.base import FAILED, SUCCEEDED
 from payments.locks import lock_payment, lock_payment_for_webhook, lock_refund
 from payments.models import Payment, PaymentEvent, Refund, WebhookReceipt
-from shop import events
+from shop import events, webhooks
 from shop.money import quantize
 
 logger = structlog.get_logger(__name__)
@@ -199,19 +198,15 @@ def handle_webhook(*, gateway: str, body: bytes, headers: Mapping[str, str]) -> 
     """
     verified = get_gateway(gateway).verify_webhook(body=body, headers=headers)
     with transaction.atomic(durable=True):
-        duplicate = WebhookReceipt.objects.filter(gateway=gateway, event_id=verified.id).exists()
-        try:
-            with transaction.atomic():
-                WebhookReceipt.objects.create(
-                    gateway=gateway,
-                    event_id=verified.id,
-                    event_type=verified.type[:64],
-                    signature_digest=hashlib.sha256(f"{gateway}:{verified.signature}".encode()).hexdigest(),
-                    duplicate=duplicate,
-                )
-        except IntegrityError:
-            # Waited for a concurrent delivery of the same signature to commit, or it was seen before.
-            raise InvalidWebhook("This webhook signature was already used.") from None
+        duplicate = webhooks.record_delivery(
+            receipts=WebhookReceipt,
+            sender_field="gateway",
+            sender=gateway,
+            event_id=verified.id,
+            signature=verified.signature,
+            replayed=InvalidWebhook,
+            event_type=verified.type[:64],
+        )
         if duplicate:
             logger.info("payments.webhook_duplicate", gateway=gateway, event_id=verified.id)
             return

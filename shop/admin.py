@@ -1,4 +1,5 @@
-"""Staff admin for the platform's own records (read-only: they are written by the API plumbing and the outbox).
+"""Staff admin: the read-only bases every app's admin uses, and the platform's own records (written by the
+API plumbing and the outbox).
 
 Failed event deliveries are where staff act: after fixing the cause, "Retry" sends them again.
 """
@@ -12,6 +13,26 @@ from shop.models import EventDelivery, IdempotencyRecord, OutboxEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows only services write: staff see them but never add, change or (unless ``deletable``) delete them."""
+
+    deletable = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self.deletable and super().has_delete_permission(request, obj)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """A parent's rows shown in its page, never added, changed or deleted there."""
+
+    extra = 0
+    can_delete = False
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -21,6 +42,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(IdempotencyRecord)
 class IdempotencyRecordAdmin(ReadOnlyAdmin):
+    deletable = True
     list_display = ["key", "user", "status_code", "created_at"]
     list_select_related = ["user"]
     search_fields = ["key", "user__email"]
@@ -28,23 +50,16 @@ class IdempotencyRecordAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
 
 
-class EventDeliveryInline(admin.TabularInline):
+class EventDeliveryInline(ReadOnlyInline):
     model = EventDelivery
     fields = ["subscriber", "status", "attempts", "next_attempt_at", "handled_at"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OutboxEvent)
 class OutboxEventAdmin(ReadOnlyAdmin):
+    deletable = True
     list_display = ["name", "version", "id", "created_at"]
     list_filter = ["name"]
     search_fields = ["=id", "name"]
@@ -55,6 +70,7 @@ class OutboxEventAdmin(ReadOnlyAdmin):
 
 @admin.register(EventDelivery)
 class EventDeliveryAdmin(ReadOnlyAdmin):
+    deletable = True
     list_display = ["subscriber", "event_name", "status", "attempts", "next_attempt_at", "updated_at"]
     list_filter = ["status", "event__name"]
     list_select_related = ["event"]

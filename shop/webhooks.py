@@ -11,6 +11,9 @@ from collections.abc import Mapping
 import hashlib
 import hmac
 import time
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
 
 SIGNATURE_HEADER = "Bazaar-Signature"
 
@@ -59,3 +62,32 @@ def verify(*, secret: bytes, body: bytes, headers: Mapping[str, str], tolerance_
     if abs(time.time() - timestamp) > tolerance_seconds:
         raise InvalidSignature("The webhook's signature timestamp is too old (or in the future).")
     return f"{timestamp}:{signature}"
+
+
+def record_delivery(
+    *,
+    receipts: type[models.Model],
+    sender_field: str,
+    sender: str,
+    event_id: str,
+    signature: str,
+    replayed: type[Exception],
+    **fields: Any,
+) -> bool:
+    """Remember one verified delivery (a ``receipts`` row) in the caller's transaction; returns whether its
+    event had been received before. Raises ``replayed`` when its signature was already used."""
+    sent_by = {sender_field: sender}
+    duplicate = receipts.objects.filter(**sent_by, event_id=event_id).exists()
+    try:
+        with transaction.atomic():
+            receipts.objects.create(
+                **sent_by,
+                event_id=event_id,
+                signature_digest=hashlib.sha256(f"{sender}:{signature}".encode()).hexdigest(),
+                duplicate=duplicate,
+                **fields,
+            )
+    except IntegrityError:
+        # Waited for a concurrent delivery of the same signature to commit, or it was seen before.
+        raise replayed("This webhook signature was already used.") from None
+    return duplicate

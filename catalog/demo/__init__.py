@@ -49,6 +49,7 @@ from catalog.demo.taxonomy import (
 from catalog.models import Category, Product, ProductImage, Review, Variant
 from catalog.selectors.categories import forget_category_tree
 from inventory import demo as inventory_demo
+from shop.bulk import copy_rows
 
 SEED = 20261125
 SKU_PREFIX = "DEMO-"
@@ -379,18 +380,6 @@ def _plan(number, categories, by_root, sellers, reviewers, wanted) -> _Plan:
     return plan
 
 
-def _copy_rows(cursor, model, fields: Sequence[str], rows) -> None:
-    """COPY rows into a model's table (PostgreSQL); a thread sends while the caller makes the next rows."""
-    from psycopg.copy import QueuedLibpqWriter  # only PostgreSQL gets here
-
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    raw = cursor.cursor  # psycopg's own cursor, under Django's wrapper
-    with raw.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
 def _new_ids(cursor, model, count: int) -> list[int]:
     """``count`` fresh primary keys from the table's own sequence."""
     cursor.execute(
@@ -419,19 +408,19 @@ def _copy_batch(plans, *, count: int, progress: Callable[[int], None]) -> None:
                     progress(PROGRESS_EVERY)
             progress(count % PROGRESS_EVERY)
 
-        _copy_rows(cursor, Product, ("id", *PRODUCT_FIELDS, "updated_at"), product_rows())
+        copy_rows(cursor=cursor, model=Product, fields=("id", *PRODUCT_FIELDS, "updated_at"), rows=product_rows())
         variant_ids = _new_ids(cursor, Variant, len(variants))
-        _copy_rows(
-            cursor,
-            Variant,
-            ("id", "product_id", *VARIANT_FIELDS),
-            (
+        copy_rows(
+            cursor=cursor,
+            model=Variant,
+            fields=("id", "product_id", *VARIANT_FIELDS),
+            rows=(
                 (variant_id, row[0], row[1], json.dumps(row[2]), *row[3:])
                 for variant_id, row in zip(variant_ids, variants, strict=True)
             ),
         )
-        _copy_rows(cursor, ProductImage, ("product_id", *IMAGE_FIELDS), images)
-        _copy_rows(cursor, Review, ("product_id", *REVIEW_FIELDS), reviews)
+        copy_rows(cursor=cursor, model=ProductImage, fields=("product_id", *IMAGE_FIELDS), rows=images)
+        copy_rows(cursor=cursor, model=Review, fields=("product_id", *REVIEW_FIELDS), rows=reviews)
     inventory_demo.add_initial_stock(
         levels=[
             (variant_id, on_hand, actor_id) for variant_id, (on_hand, actor_id) in zip(variant_ids, stock, strict=True)

@@ -51,9 +51,7 @@ def rename_category(*, category_id: int, name: str) -> Category:
     """Rename a category; the paths of its sub-categories and its products' search text follow."""
     name = clean_name(name)
     with transaction.atomic(durable=True):
-        category = locks.lock_category(category_id=category_id)
-        if category is None:
-            raise UnknownCategory(field="category")
+        category = _lock_existing(category_id=category_id)
         category.name = name
         category.save(update_fields=["name"])
         _rewrite_subtree(category_id=category.pk)
@@ -68,9 +66,7 @@ def move_category(*, category_id: int, parent_id: int | None) -> Category:
     Raises CategoryCycle when the new parent is the category itself or below it.
     """
     with transaction.atomic(durable=True):
-        category = locks.lock_category(category_id=category_id)
-        if category is None:
-            raise UnknownCategory(field="category")
+        category = _lock_existing(category_id=category_id)
         if parent_id is not None:
             parents = dict(Category.objects.values_list("id", "parent_id"))
             if parent_id not in parents:
@@ -93,6 +89,14 @@ def sync_category_subtree(*, category_id: int) -> None:
     direct change (the admin saves the row itself)."""
     with transaction.atomic():
         _rewrite_subtree(category_id=category_id)
+
+
+def _lock_existing(*, category_id: int) -> Category:
+    """The category, locked for the caller's transaction (raises UnknownCategory when there is none)."""
+    category = locks.lock_category(category_id=category_id)
+    if category is None:
+        raise UnknownCategory(field="category")
+    return category
 
 
 def _rewrite_subtree(*, category_id: int) -> None:

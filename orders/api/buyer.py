@@ -28,12 +28,12 @@ from orders.api.presenters import (
     render_order,
     render_order_summary,
     render_payment,
+    render_refund_outcome,
     render_return,
     render_track,
 )
 from payments import selectors as payment_selectors
 from shop.api import idempotency
-from shop.money import to_str
 
 
 def _order_body(*, user, order_id: str) -> dict:
@@ -91,7 +91,6 @@ class CheckoutView(GenericAPIView):
     @extend_schema(
         operation_id="checkout",
         summary="Check out the cart",
-        parameters=[idempotency.PARAMETER],
         responses={201: OrderDetailEnvelopeSerializer},
     )
     @idempotency.idempotent
@@ -124,7 +123,6 @@ class OrderPayView(GenericAPIView):
     @extend_schema(
         operation_id="orders_pay",
         summary="Pay an order",
-        parameters=[idempotency.PARAMETER],
         responses={200: PayAnswerSerializer, 202: PayAnswerSerializer},
     )
     @idempotency.idempotent
@@ -220,7 +218,6 @@ class CancelView(GenericAPIView):
     @extend_schema(
         operation_id="orders_cancel_item",
         summary="Cancel an item",
-        parameters=[idempotency.PARAMETER],
         responses={200: CancelAnswerSerializer},
     )
     @idempotency.idempotent
@@ -237,7 +234,7 @@ class CancelView(GenericAPIView):
         )
         refund = None
         if result.refunds:
-            refund = {"amount": to_str(result.refund_amount), "status": result.refund_status}
+            refund = render_refund_outcome(amount=result.refund_amount, status=result.refund_status)
         return Response(
             {
                 "order": result.order.pk,
@@ -274,7 +271,6 @@ class ReturnListCreateView(GenericAPIView):
     @extend_schema(
         operation_id="returns_create",
         summary="Ask to return an item",
-        parameters=[idempotency.PARAMETER],
         responses={201: ReturnEnvelopeSerializer},
     )
     @idempotency.idempotent

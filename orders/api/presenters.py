@@ -18,9 +18,9 @@ def render_payment(payment) -> dict:
     return {"id": payment.pk, "status": payment.status, "amount": to_str(payment.amount)}
 
 
-def render_line(line) -> dict:
+def _line_item(line: OrderLine) -> dict:
+    """What was bought on a line, as the buyer's and the seller's answers both show it."""
     return {
-        "id": line.pk,
         "product_id": line.product_id,
         "variant_id": line.variant_id,
         "name": line.product_name,
@@ -29,6 +29,27 @@ def render_line(line) -> dict:
         "unit_price": to_str(line.unit_price),
         "quantity": line.quantity,
         "line_total": to_str(line.line_total),
+    }
+
+
+def _order_totals(order: Order) -> dict:
+    """When the order was placed and paid, what it costs and how it ships: shared by its full and short forms."""
+    return {
+        "placed_at": order.placed_at,
+        "paid_at": order.paid_at,
+        "subtotal": to_str(order.subtotal),
+        "shipping": to_str(order.shipping),
+        "tax": to_str(order.tax),
+        "total": to_str(order.total),
+        "currency": order.currency,
+        "shipping_method": order.shipping_method,
+    }
+
+
+def render_line(line) -> dict:
+    return {
+        "id": line.pk,
+        **_line_item(line),
         "seller": {"id": line.seller_id, "store_name": line.seller.store_name},
         "status": line.status,
         "shipped_at": line.shipped_at,
@@ -47,6 +68,11 @@ def render_refund(refund) -> dict:
         "status": refund.status,
         "created_at": refund.created_at,
     }
+
+
+def render_refund_outcome(*, amount, status: str) -> dict:
+    """What a cancel or a received return refunds, and how far the refund got."""
+    return {"amount": to_str(amount), "status": status}
 
 
 def render_shipment(shipment) -> dict:
@@ -95,14 +121,7 @@ def render_order(order: Order, *, payments, shipments=None) -> dict:
         "id": order.pk,
         "status": order.status,
         "expires_at": order.expires_at,
-        "placed_at": order.placed_at,
-        "paid_at": order.paid_at,
-        "subtotal": to_str(order.subtotal),
-        "shipping": to_str(order.shipping),
-        "tax": to_str(order.tax),
-        "total": to_str(order.total),
-        "currency": order.currency,
-        "shipping_method": order.shipping_method,
+        **_order_totals(order),
         "shipping_address": order.shipping_address,
         "lines": [render_line(line) for line in order.lines.all()],
         "payments": [render_payment(payment) for payment in payments],
@@ -117,14 +136,7 @@ def render_order_summary(order: Order) -> dict:
         "id": order.pk,
         "details": {
             "status": order.status,
-            "placed_at": order.placed_at,
-            "paid_at": order.paid_at,
-            "subtotal": to_str(order.subtotal),
-            "shipping": to_str(order.shipping),
-            "tax": to_str(order.tax),
-            "total": to_str(order.total),
-            "currency": order.currency,
-            "shipping_method": order.shipping_method,
+            **_order_totals(order),
             "lines": [render_line(line) for line in order.lines.all()],
         },
     }
@@ -165,14 +177,7 @@ def render_seller_line(line: OrderLine) -> dict:
             "shipping_method": order.shipping_method,
             "shipping_address": order.shipping_address,
         },
-        "product_id": line.product_id,
-        "variant_id": line.variant_id,
-        "name": line.product_name,
-        "sku": line.sku,
-        "options": line.options,
-        "unit_price": to_str(line.unit_price),
-        "quantity": line.quantity,
-        "line_total": to_str(line.line_total),
+        **_line_item(line),
         "status": line.status,
         "returned_quantity": line.returned_quantity,
     }

@@ -13,12 +13,12 @@ from orders.api.presenters import (
     ReturnEnvelopeSerializer,
     ReturnSerializer,
     SellerLineSerializer,
+    render_refund_outcome,
     render_return,
     render_seller_line,
 )
 from orders.models import ReturnRequest
 from sellers import selectors as seller_selectors
-from shop.money import to_str
 
 
 class SellerOrderListView(GenericAPIView):
@@ -54,36 +54,41 @@ class SellerReturnListView(GenericAPIView):
         return self.get_paginated_response([render_return(ret) for ret in page])
 
 
-SELLER_RETURN_PROBLEMS = {
-    403: "The caller is not a seller (permission_denied).",
-    404: "No such return of the caller's items (not_found).",
-    409: "Not possible in the return's state (illegal_transition).",
-}
+class _SellerReturnActionView(GenericAPIView):
+    """A seller's step on one return of their items; the answer shows the return as the seller now sees it."""
+
+    pagination_class = None
+    problem_responses = {
+        403: "The caller is not a seller (permission_denied).",
+        404: "No such return of the caller's items (not_found).",
+        409: "Not possible in the return's state (illegal_transition).",
+    }
+
+    def answer(self, ret: ReturnRequest, **extra) -> Response:
+        """``{"return": ...}`` read back for the calling seller, then ``extra`` members."""
+        seller = seller_selectors.seller_of(user=self.request.user)
+        ret = selectors.return_for_seller(seller=seller, return_id=ret.pk)
+        return Response({"return": render_return(ret), **extra})
 
 
-class SellerReturnApproveView(GenericAPIView):
+class SellerReturnApproveView(_SellerReturnActionView):
     """Accept a return: the answer carries the return code the buyer writes on the parcel."""
 
     serializer_class = ReturnEnvelopeSerializer
-    pagination_class = None
-    problem_responses = SELLER_RETURN_PROBLEMS
 
     @extend_schema(operation_id="seller_returns_approve", summary="Approve a return", request=None)
     def post(self, request, return_id: str):
-        ret = services.approve_return(user=request.user, return_id=return_id)
-        return Response({"return": render_return(_reload_return(request, ret))})
+        return self.answer(services.approve_return(user=request.user, return_id=return_id))
 
 
 class RejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
-class SellerReturnRejectView(GenericAPIView):
+class SellerReturnRejectView(_SellerReturnActionView):
     """Refuse a return, saying why."""
 
     serializer_class = RejectSerializer
-    pagination_class = None
-    problem_responses = SELLER_RETURN_PROBLEMS
 
     @extend_schema(
         operation_id="seller_returns_reject", summary="Reject a return", responses={200: ReturnEnvelopeSerializer}
@@ -92,19 +97,17 @@ class SellerReturnRejectView(GenericAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ret = services.reject_return(user=request.user, return_id=return_id, reason=serializer.validated_data["reason"])
-        return Response({"return": render_return(_reload_return(request, ret))})
+        return self.answer(ret)
 
 
 class ReceiveSerializer(serializers.Serializer):
     resellable = serializers.BooleanField(help_text="Whether the units can go back on sale.")
 
 
-class SellerReturnReceiveView(GenericAPIView):
+class SellerReturnReceiveView(_SellerReturnActionView):
     """The parcel arrived: resellable units go back on sale and the buyer is refunded."""
 
     serializer_class = ReceiveSerializer
-    pagination_class = None
-    problem_responses = SELLER_RETURN_PROBLEMS
 
     @extend_schema(
         operation_id="seller_returns_receive", summary="Receive a return", responses={200: ReceiveAnswerSerializer}
@@ -116,13 +119,7 @@ class SellerReturnReceiveView(GenericAPIView):
             user=request.user, return_id=return_id, resellable=serializer.validated_data["resellable"]
         )
         refund = result.refund
-        return Response(
-            {
-                "return": render_return(_reload_return(request, result.return_request)),
-                "refund": None if refund is None else {"amount": to_str(refund.amount), "status": refund.status},
-            }
+        return self.answer(
+            result.return_request,
+            refund=None if refund is None else render_refund_outcome(amount=refund.amount, status=refund.status),
         )
-
-
-def _reload_return(request, ret: ReturnRequest) -> ReturnRequest:
-    return selectors.return_for_seller(seller=seller_selectors.seller_of(user=request.user), return_id=ret.pk)

@@ -39,7 +39,7 @@ except ImportError:  # Windows: no file locks, so duplicates are not serialized 
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -129,7 +129,8 @@ def run_once(
 
 
 def idempotent(handler):
-    """Decorator for a DRF view handler (``def post(self, request, ...)``) honouring Idempotency-Key."""
+    """Decorator for a DRF view handler (``def post(self, request, ...)``) honouring Idempotency-Key; the
+    handler's schema documents the header."""
 
     @functools.wraps(handler)
     def wrapper(view, request, *args, **kwargs):
@@ -154,7 +155,7 @@ def idempotent(handler):
             replay=_replay,
         )
 
-    return wrapper
+    return extend_schema(parameters=[PARAMETER])(wrapper)
 
 
 def form_fingerprint(request) -> str:

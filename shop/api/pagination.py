@@ -1,7 +1,5 @@
 """The offset/limit pagination every list endpoint shares: the body names its list."""
 
-from collections import OrderedDict
-
 from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
@@ -10,6 +8,35 @@ from rest_framework.response import Response
 class PageParams(serializers.Serializer):
     offset = serializers.IntegerField(min_value=0, default=0)
     limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
+
+
+def page_body(*, list_key: str, items: list, offset: int, limit: int, count: int) -> dict:
+    """One page of a list as every list answer carries it; ``next_offset`` is None on the last page."""
+    following = offset + limit
+    return {
+        list_key: items,
+        "offset": offset,
+        "limit": limit,
+        "count": count,
+        "next_offset": following if following < count else None,
+    }
+
+
+def page_serializer(name: str, *, list_key: str, item: type[serializers.Serializer], **extra: serializers.Field):
+    """The schema of ``page_body`` (a component called ``name``) listing ``item``s, with ``extra`` fields after."""
+    page = type(
+        f"{name}Page",
+        (serializers.Serializer,),
+        {
+            list_key: item(many=True),
+            "offset": serializers.IntegerField(),
+            "limit": serializers.IntegerField(),
+            "count": serializers.IntegerField(),
+            "next_offset": serializers.IntegerField(allow_null=True),
+        },
+    )
+    # A subclass: DRF lists a base's fields first, so the page's fields come before ``extra`` (built earlier).
+    return type(name, (page,), dict(extra))()
 
 
 class OffsetLimitPagination(LimitOffsetPagination):
@@ -33,21 +60,9 @@ class OffsetLimitPagination(LimitOffsetPagination):
             return []
         return list(queryset[self.offset : self.offset + self.limit])
 
-    def next_offset(self):
-        following = self.offset + self.limit
-        return following if following < self.count else None
-
     def get_paginated_response(self, data):
         return Response(
-            OrderedDict(
-                [
-                    (self.list_key, data),
-                    ("offset", self.offset),
-                    ("limit", self.limit),
-                    ("count", self.count),
-                    ("next_offset", self.next_offset()),
-                ]
-            )
+            page_body(list_key=self.list_key, items=data, offset=self.offset, limit=self.limit, count=self.count)
         )
 
     def get_paginated_response_schema(self, schema):
