@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inventory.models import Hold, LowStockAlert, StockLevel, StockMovement
+from shop import public_cache
 
 
 def available_by_variant(*, variant_ids: Iterable[int]) -> dict[int, int]:
@@ -61,6 +62,18 @@ def lapsed_holds(*, now: datetime | None = None, variant_ids: Iterable[int] | No
     if variant_ids is not None:
         holds = holds.filter(variant_id__in=list(variant_ids))
     return holds
+
+
+@public_cache.expires_by_itself("stock")
+def next_hold_lapse(*, after: datetime) -> datetime | None:
+    """The first moment after ``after`` at which an active hold lapses (cached public answers showing
+    stock are kept no longer than that). One query on the partial index of active holds' expiry."""
+    return (
+        Hold.objects.filter(status=Hold.Status.ACTIVE, expires_at__gt=after)
+        .order_by("expires_at")
+        .values_list("expires_at", flat=True)
+        .first()
+    )
 
 
 def _lapsed_units(variant_ref: str, *, now: datetime | None):

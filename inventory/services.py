@@ -31,7 +31,6 @@ from inventory.errors import HoldExists, HoldsLapsed, InvalidQuantity, OutOfStoc
 from inventory.locks import lock_active_holds, lock_stock_levels
 from inventory.models import Hold, LowStockAlert, StockLevel, StockMovement
 from sellers import selectors as seller_selectors
-from shop import public_cache
 from shop.events import publish
 from shop.public_cache import bumps
 
@@ -198,10 +197,6 @@ def hold_stock(
             raise HoldExists(reference=reference, variant_ids=taken)
         _write_holds(levels=levels, quantities=quantities, reference=reference, expires_at=expires_at, actor=actor)
         _review_low_stock(levels=levels.values())
-        if expires_at is not None:
-            # No write will bump the stock's version when the hold lapses, so cached answers are told the
-            # moment now (never raises; if this transaction rolls back, it only costs a few misses then).
-            public_cache.lapses_at("stock", expires_at)
 
 
 @bumps("stock")

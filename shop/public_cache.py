@@ -48,7 +48,7 @@ Two doors lead to the same entries:
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 import functools
 from http import HTTPStatus
 from http.cookies import SimpleCookie
@@ -72,10 +72,9 @@ logger = structlog.get_logger(__name__)
 CACHE_ALIAS = "public"
 SUBJECTS = ("catalog", "stock")
 _VERSION_KEYS = tuple(f"public-cache:version:{subject}" for subject in SUBJECTS)
-# Subjects that also change with no write at all, at moments noted beforehand (``lapses_at``): stock,
-# whose holds lapse at their order's expires_at. Moments are kept per bucket of this many seconds.
-LAPSING_SUBJECTS = ("stock",)
-LAPSE_BUCKET_SECONDS = 5
+# Subjects that also change with no write at all (``expires_by_itself``): subject -> the source of the
+# next such moment. Stock: holds lapse at their order's expires_at.
+_CHANGES_BY_ITSELF: dict = {}
 # While the cache keeps failing, a process tries it again at most this often (a closed port fails
 # at once, an unreachable host only after the socket timeout: not on every request).
 RETRY_SECONDS = 1.0
@@ -208,41 +207,28 @@ def bump(subject: str) -> None:
         _STANDING.distrust("bump", failed=True)
 
 
-def lapses_at(subject: str, when: datetime) -> None:
-    """Note that answers showing ``subject`` go stale at ``when`` by themselves (a stock hold lapsing, with
-    no write to bump anything): an answer begun before ``when`` is not served after it. Call it after
-    commit; never raises (a failure is counted and distrusted like a missed bump)."""
-    if subject not in LAPSING_SUBJECTS:
-        raise ValueError(f"{subject!r} is not one of {LAPSING_SUBJECTS}.")
-    moment = when.timestamp()
-    # Kept while an answer begun before the moment may still be in the cache.
-    timeout = max(moment - time.time(), 0) + settings.PUBLIC_CACHE_SECONDS + 3 * LAPSE_BUCKET_SECONDS
-    try:
-        _cache().set(_lapse_key(subject, int(moment // LAPSE_BUCKET_SECONDS)), 1, timeout=int(timeout))
-    except Exception:
-        _MISSED_BUMPS.labels(subject).inc()
-        logger.warning("public_cache.unavailable", operation="lapse", subject=subject, exc_info=True)
-        _STANDING.distrust("lapse", failed=True)
+def expires_by_itself(subject: str):
+    """Decorator registering ``source(*, after)``: the first moment after ``after`` at which answers
+    showing ``subject`` change with no write to bump anything (a stock hold lapsing at its order's
+    ``expires_at``), or None. An answer is stored only until the first such moment after it was begun,
+    so none is served past it, and a cache hit reads nothing more (a hold taken later bumps ``stock``)."""
+
+    def register(source):
+        _CHANGES_BY_ITSELF[subject] = source
+        return source
+
+    return register
 
 
-def _lapse_key(subject: str, bucket: int) -> str:
-    return f"public-cache:lapse:{subject}:{bucket}"
-
-
-def _lapse_keys(now: float) -> dict[str, int]:
-    """The lapse keys a lookup reads (key -> bucket): every bucket an answer still in the cache may span."""
-    last = int(now // LAPSE_BUCKET_SECONDS)
-    first = int((now - settings.PUBLIC_CACHE_SECONDS) // LAPSE_BUCKET_SECONDS) - 1
-    return {_lapse_key(subject, bucket): bucket for subject in LAPSING_SUBJECTS for bucket in range(first, last + 1)}
-
-
-def _lapsed_since(begun: float, lapse_keys: dict[str, int], found: dict) -> bool:
-    """Whether a noted moment falls after an answer begun at ``begun`` (up to now, by whole buckets: a
-    moment in the answer's own bucket or in the current one counts, erring on the side of a miss)."""
-    since = int(begun // LAPSE_BUCKET_SECONDS)
-    if since < min(lapse_keys.values(), default=since):
-        return True  # older than the buckets read: nothing says it is still current
-    return any(bucket >= since and key in found for key, bucket in lapse_keys.items())
+def _lifetime(begun: float) -> int:
+    """Seconds an answer begun at ``begun`` may be kept: PUBLIC_CACHE_SECONDS, cut at the first moment
+    after ``begun`` at which what it shows changes by itself (0: not at all)."""
+    lifetime = settings.PUBLIC_CACHE_SECONDS
+    for source in _CHANGES_BY_ITSELF.values():
+        moment = source(after=datetime.fromtimestamp(begun, tz=UTC))
+        if moment is not None:
+            lifetime = min(lifetime, int(moment.timestamp() - time.time()))  # rounded down: never past it
+    return max(lifetime, 0)
 
 
 # --- Which requests qualify, and under which key ------------------------------------------------
@@ -286,9 +272,8 @@ def _lookup(meta: dict, *, start: bool = False) -> tuple[str, str | None, dict |
         return key, None, None, _STANDING.events
     seen = _STANDING.events
     cache = _cache()
-    lapse_keys = _lapse_keys(time.time())
     try:
-        found = cache.get_many([*_VERSION_KEYS, key, *lapse_keys])
+        found = cache.get_many([*_VERSION_KEYS, key])
         missing = [k for k in _VERSION_KEYS if k not in found]
         if missing and start:
             for version_key in missing:
@@ -305,7 +290,7 @@ def _lookup(meta: dict, *, start: bool = False) -> tuple[str, str | None, dict |
         return key, None, None, seen
     versions = ".".join(str(found[k]) for k in _VERSION_KEYS)
     stored = found.get(key)
-    if stored is None or stored["versions"] != versions or _lapsed_since(stored.get("begun", 0), lapse_keys, found):
+    if stored is None or stored["versions"] != versions:
         return key, versions, None, seen
     return key, versions, stored, seen
 
@@ -356,17 +341,17 @@ class PublicCacheMiddleware:
         patch_vary_headers(response, ("Cookie", "Authorization"))
         # Stored only if nothing that may hide a change (a missed bump, a remade connection) happened
         # in this process while the answer was computed.
-        if _STANDING.events == seen and not _STANDING.owed:
+        lifetime = _lifetime(begun) if _STANDING.events == seen and not _STANDING.owed else 0
+        if lifetime > 0:
             headers = [(k, v) for k, v in response.items() if k.lower() not in ("set-cookie", "x-cache")]
             entry = {
                 "versions": versions,
-                "begun": begun,
                 "headers": headers,
                 "etag": response.get("ETag", ""),
                 "content": response.content,
             }
             try:
-                _cache().set(key, entry, settings.PUBLIC_CACHE_SECONDS)
+                _cache().set(key, entry, lifetime)
             except Exception:
                 logger.warning("public_cache.unavailable", operation="store", exc_info=True)
                 _STANDING.distrust("store", failed=True)
