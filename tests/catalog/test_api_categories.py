@@ -48,13 +48,13 @@ def test_product_counts_include_sub_categories_and_only_listed_products(api_clie
     assert counts == {"clothing": 3, "shoes": 2, "running": 2, "books": 0}
 
 
-def test_categories_take_two_queries_whatever_the_size_of_the_tree(api_client, django_assert_max_num_queries):
+def test_categories_take_fixed_queries_whatever_the_size_of_the_tree(api_client, django_assert_max_num_queries):
     parent = None
     for _ in range(30):
         parent = CategoryFactory(parent=parent)
         ProductFactory(category=parent)
     forget_category_tree()
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):  # +1: the next hold lapse, asked before storing a public answer
         response = api_client.get(CATEGORIES)
     assert [c["product_count"] for c in response.json()["categories"]] == list(range(30, 0, -1))
     with django_assert_max_num_queries(1):  # the tree now comes from the cache

@@ -573,7 +573,8 @@ def test_list_uses_the_same_few_queries_for_5_and_for_40_products(api_client, dj
     counts = []
     for added in (5, 35):
         _add_products(added, categories)
-        with django_assert_max_num_queries(4) as queries:
+        # +1: the next hold lapse, asked before storing a public answer
+        with django_assert_max_num_queries(5) as queries:
             response = api_client.get(PRODUCTS, {"limit": 100})
         counts.append(len(queries))
         cards = response.json()["products"]
@@ -588,7 +589,7 @@ def test_detail_query_count_does_not_grow_with_variants_or_images(api_client, dj
     for i in range(size):
         VariantFactory(product=product, options={"size": str(i)}, stock=i)
         ProductImageFactory(product=product)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):  # +1: the next hold lapse, asked before storing a public answer
         response = api_client.get(product_url(product.pk))
     body = response.json()
     assert (len(body["variants"]), len(body["images"])) == (size, size)

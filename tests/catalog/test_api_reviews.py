@@ -110,7 +110,7 @@ def test_an_archived_product_keeps_its_reviews_readable(api_client):
 def test_reviews_are_listed_newest_first_page_by_page(api_client, product, django_assert_max_num_queries):
     for i in range(25):
         ReviewFactory(product=product, title=f"Review {i:02d}")
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):  # +1: the next hold lapse, asked before storing a public answer
         response = api_client.get(reviews_url(product))
 
     body = response.json()
