@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("c/<slug:slug>/", views.category, name="category"),
     path("search", views.search, name="search"),
+    path("s/<slug:slug>/", views.store, name="store"),
     path("p/<int:product_id>-<slug:slug>/", views.product, name="product"),
     path("p/<int:product_id>/", views.product, name="product-short"),
     path("p/<int:product_id>/reviews", views.review_create, name="review-create"),

@@ -1,4 +1,4 @@
-"""Storefront pages of the catalog: home, category listings, search results and the product page.
+"""Storefront pages of the catalog: home, category listings, search results, a seller's store, the product page.
 
 Views parse the request, call a selector, ``search_products`` or a service, and render; the shaping
 below (facet groups, pagination links, filter chips) is presentation only.
@@ -18,9 +18,10 @@ from django.views.decorators.http import require_POST
 
 from catalog import services
 from catalog.forms import PAGE_SIZE, RATING_CHOICES, SORT_LABELS, BrowseForm, ReviewForm, price_band_value
-from catalog.search import PRICE_BAND_EDGES, SORTS, SearchResult, search_products
+from catalog.search import PRICE_BAND_EDGES, SORTS, SearchParams, SearchResult, search_products
 from catalog.selectors import pages
 from catalog.selectors.categories import CategoryNode, ancestors, category_by_slug_or_id, category_tree
+from sellers import selectors as sellers_selectors
 from shop import money
 from shop.errors import DomainError
 
@@ -309,6 +310,35 @@ def search(request: HttpRequest) -> HttpResponse:
         category_tiles=pages.home_categories() if not result.count else [],
     )
     return render(request, "catalog/search.html", context)
+
+
+# --- A seller's store page --------------------------------------------------------------------------
+
+STORE_SORTS = tuple(s for s in SORTS if s != "relevance")  # the category page's sorts
+
+
+def store(request: HttpRequest, slug: str) -> HttpResponse:
+    seller = sellers_selectors.seller_by_slug(slug=slug)  # StoreNotFound is the 404 page
+    form = BrowseForm(request.GET)  # only its sort and page are read here
+    sort = form.value("sort") if form.value("sort") in STORE_SORTS else "newest"
+    offset = (form.page_number - 1) * PAGE_SIZE
+    # The search backend lists active products only, in the same orders and pages as the category page.
+    result = search_products(SearchParams(seller_id=seller.pk, sort=sort, offset=offset, limit=PAGE_SIZE))
+    if form.page_number > 1 and not result.products:
+        raise Http404("No such page of products.")
+    first = offset + 1 if result.count else 0
+    context = {
+        "seller": seller,
+        "rating": pages.store_rating(seller_id=seller.pk),
+        "result": result,
+        "products": pages.with_card_data(result.products),
+        "sort_options": [(s, SORT_LABELS[s]) for s in STORE_SORTS],
+        "current_sort": sort,
+        "pagination": _pagination(request, page=form.page_number, count=result.count, limit=PAGE_SIZE),
+        "first_shown": first,
+        "last_shown": first + len(result.products) - 1 if result.count else 0,
+    }
+    return render(request, "catalog/store.html", context)
 
 
 # --- Product page -----------------------------------------------------------------------------------

@@ -75,10 +75,11 @@ class StockMovementAdmin(ReadOnlyAdmin):
         "held_after",
         "actor",
         "reference",
+        "note",
     ]
     list_filter = ["reason", "created_at"]
     list_select_related = ["variant", "actor"]
-    search_fields = ["variant__sku", "reference", "actor__email"]
+    search_fields = ["variant__sku", "reference", "actor__email", "note"]
 
 
 @admin.register(Hold)

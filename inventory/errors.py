@@ -1,11 +1,17 @@
 """Errors raised by the inventory services."""
 
-from shop.errors import DomainError, FieldConflict
+from shop.errors import DomainError, FieldConflict, NotFound
 
 
 class InvalidQuantity(FieldConflict):
     field = "quantity"
     default_message = "Quantity must be zero or more."
+
+
+class StockNotFound(NotFound):
+    """No such variant among the seller's stock (another seller's variant looks the same: missing)."""
+
+    default_message = "No such variant in your stock."
 
 
 class StockBelowHeld(DomainError):

@@ -42,7 +42,7 @@ class StockMovement(models.Model):
 
     class Reason(models.TextChoices):
         INITIAL = "initial", "Initial stock"
-        ADJUSTMENT = "adjustment", "Set by seller"
+        ADJUSTMENT = "adjustment", "Adjustment"
         RESTOCK = "restock", "Restock"
         HOLD = "hold", "Held at checkout"
         RELEASE = "release", "Hold released"
@@ -57,6 +57,7 @@ class StockMovement(models.Model):
     held_after = models.IntegerField(default=0)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     reference = models.CharField(max_length=64, blank=True, help_text="Order or return id, when there is one.")
+    note = models.CharField(max_length=200, blank=True, help_text="Why, in the seller's words (their own changes).")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

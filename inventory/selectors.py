@@ -4,13 +4,27 @@ and other apps."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from inventory.errors import StockNotFound
 from inventory.models import Hold, LowStockAlert, StockLevel, StockMovement
+from sellers import selectors as seller_selectors
 from shop import public_cache
 
 
@@ -104,3 +118,58 @@ def alerts_for_seller(*, seller_id: int, open_only: bool = False) -> QuerySet[Lo
     if open_only:
         alerts = alerts.filter(cleared_at__isnull=True)
     return alerts.select_related("variant__product").order_by("-created_at", "-id")
+
+
+# --- The seller's stock pages --------------------------------------------------------------------
+
+
+def low_stock_threshold(variant_ref: str = "variant"):
+    """An expression for querysets of stock levels: the threshold in force, the variant's own, else its
+    product's, else its seller's default (the rule low-stock alerts follow)."""
+    return Coalesce(
+        f"{variant_ref}__low_stock_threshold",
+        f"{variant_ref}__product__low_stock_threshold",
+        seller_selectors.low_stock_threshold_of(seller_id=OuterRef(f"{variant_ref}__product__seller_id")),
+    )
+
+
+def stock_for_seller(*, seller_id: int, q: str = "", low_only: bool = False) -> QuerySet[StockLevel]:
+    """The stock rows of a seller's variants (every product status), by product name, each annotated with
+    ``units`` (available), ``threshold`` and ``low`` (units at or below it), with variant and product
+    loaded: one query per page. ``q`` matches the product name or the SKU."""
+    levels = StockLevel.objects.filter(variant__product__seller_id=seller_id)
+    q = q.strip()
+    if q:
+        levels = levels.filter(Q(variant__product__name__icontains=q) | Q(variant__sku__icontains=q))
+    levels = levels.annotate(units=available(), threshold=low_stock_threshold()).annotate(
+        low=ExpressionWrapper(Q(units__lte=F("threshold")), output_field=BooleanField())
+    )
+    if low_only:
+        levels = levels.filter(low=True)
+    return levels.select_related("variant__product").order_by(
+        "variant__product__name", "variant__product_id", "variant__position", "variant_id"
+    )
+
+
+def seller_stock_level(*, seller_id: int, variant_id: int) -> StockLevel:
+    """One of the seller's stock rows, annotated as in ``stock_for_seller``; raises StockNotFound for a
+    variant that is not theirs (or does not exist)."""
+    level = stock_for_seller(seller_id=seller_id).filter(variant_id=variant_id).first()
+    if level is None:
+        raise StockNotFound()
+    return level
+
+
+def movements_for(
+    *, variant_id: int, reasons: Iterable[str] = (), since: date | None = None, until: date | None = None
+) -> QuerySet[StockMovement]:
+    """``ledger_for`` narrowed to some kinds of movement and to the days from ``since`` to ``until`` (inclusive)."""
+    movements = ledger_for(variant_id=variant_id)
+    reasons = list(reasons)
+    if reasons:
+        movements = movements.filter(reason__in=reasons)
+    if since is not None:
+        movements = movements.filter(created_at__date__gte=since)
+    if until is not None:
+        movements = movements.filter(created_at__date__lte=until)
+    return movements

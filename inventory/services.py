@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
-from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -47,8 +46,9 @@ def set_on_hand(
     actor=None,
     reason: str = Reason.ADJUSTMENT,
     reference: str = "",
+    note: str = "",
 ) -> StockLevel:
-    """Set a variant's stock on hand to ``quantity`` (ledger row for the difference).
+    """Set a variant's stock on hand to ``quantity`` (ledger row for the difference, with ``note``: why).
 
     Raises InvalidQuantity for a negative quantity and StockBelowHeld when checkouts hold more.
     """
@@ -57,7 +57,28 @@ def set_on_hand(
     with transaction.atomic():
         level = lock_stock_levels(variant_ids=[variant_id])[variant_id]
         before = level.on_hand
-        _write_on_hand(level=level, quantity=quantity, actor=actor, reason=reason, reference=reference)
+        _write_on_hand(level=level, quantity=quantity, actor=actor, reason=reason, reference=reference, note=note)
+        if level.on_hand != before:
+            _review_low_stock(levels=[level])
+        return level
+
+
+@bumps("stock")
+def adjust_on_hand(*, variant_id: int, delta: int, note: str, actor, reason: str = Reason.ADJUSTMENT) -> StockLevel:
+    """Add ``delta`` units (negative: take away) to a variant's stock on hand, with ``note`` (why) in the ledger.
+
+    The new level is computed under the stock row lock, so concurrent adjustments all land. Raises
+    InvalidQuantity when on hand would fall below 0 and StockBelowHeld when below what checkouts hold.
+    """
+    with transaction.atomic():
+        level = lock_stock_levels(variant_ids=[variant_id])[variant_id]
+        quantity = level.on_hand + delta
+        if quantity < 0:
+            raise InvalidQuantity(
+                f"Only {level.on_hand} units are on hand: taking away {-delta} would leave less than 0."
+            )
+        before = level.on_hand
+        _write_on_hand(level=level, quantity=quantity, actor=actor, reason=reason, reference="", note=note)
         if level.on_hand != before:
             _review_low_stock(levels=[level])
         return level
@@ -116,7 +137,9 @@ def track_stock(*, variant_ids: Iterable[int]) -> None:
     )
 
 
-def _write_on_hand(*, level: StockLevel, quantity: int, actor, reason: str, reference: str) -> StockLevel:
+def _write_on_hand(
+    *, level: StockLevel, quantity: int, actor, reason: str, reference: str, note: str = ""
+) -> StockLevel:
     """The writing core of ``set_on_hand``: the caller holds the row lock on ``level``."""
     if quantity < level.held:
         raise StockBelowHeld(
@@ -137,6 +160,7 @@ def _write_on_hand(*, level: StockLevel, quantity: int, actor, reason: str, refe
         held_after=level.held,
         actor=actor,
         reference=reference,
+        note=note.strip()[: StockMovement._meta.get_field("note").max_length],
     )
     return level
 
@@ -354,11 +378,7 @@ def _review_low_stock(*, levels: Iterable[StockLevel]) -> None:
     rows = (
         StockLevel.objects.filter(variant_id__in=available)
         .annotate(
-            threshold=Coalesce(
-                "variant__low_stock_threshold",
-                "variant__product__low_stock_threshold",
-                seller_selectors.low_stock_threshold_of(seller_id=OuterRef("variant__product__seller_id")),
-            ),
+            threshold=inventory_selectors.low_stock_threshold(),
             owner_id=F("variant__product__seller_id"),
             sku=F("variant__sku"),
             alerted=Exists(LowStockAlert.objects.filter(variant_id=OuterRef("variant_id"), cleared_at__isnull=True)),

@@ -8,6 +8,8 @@ app_name = "inventory"
 
 urlpatterns = [
     path("seller/alerts/", views.seller_alerts, name="seller-alerts"),
+    path("seller/stock/", views.seller_stock, name="seller-stock"),
+    path("seller/stock/<int:variant_id>/", views.seller_stock_variant, name="seller-stock-variant"),
 ]
 
 api_urlpatterns = [

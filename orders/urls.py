@@ -2,12 +2,12 @@
 
 from django.urls import path
 
-from orders import views
+from orders import seller_views, views
 from orders.api import buyer, seller
 
 app_name = "orders"
 
-# Storefront pages (checkout, payment, orders, returns, the seller's returns; its shipments are logistics').
+# Storefront pages (checkout, payment, orders, returns, the seller's overview and returns; shipments are logistics').
 urlpatterns: list = [
     path("checkout/", views.checkout, name="checkout"),
     path("orders/", views.order_list, name="list"),
@@ -17,6 +17,7 @@ urlpatterns: list = [
     path("orders/<str:order_id>/items/<int:line_id>/cancel/", views.cancel_item, name="cancel-item"),
     path("orders/<str:order_id>/items/<int:line_id>/return/", views.return_item, name="return-item"),
     path("returns/", views.return_list, name="returns"),
+    path("seller/", seller_views.seller_overview, name="seller-overview"),
     path("seller/returns/", views.seller_returns, name="seller-returns"),
     path(
         "seller/returns/<str:return_id>/<str:action>/",
@@ -34,6 +35,7 @@ api_urlpatterns = [
     path("cancel", buyer.CancelView.as_view(), name="cancel"),
     path("returns", buyer.ReturnListCreateView.as_view(), name="returns"),
     path("seller/orders", seller.SellerOrderListView.as_view(), name="seller-orders"),
+    path("seller/stats", seller.SellerStatsView.as_view(), name="seller-stats"),
     path("seller/returns", seller.SellerReturnListView.as_view(), name="seller-returns"),
     path(
         "seller/returns/<str:return_id>/approve", seller.SellerReturnApproveView.as_view(), name="seller-return-approve"

@@ -1,6 +1,6 @@
 """Errors raised by the sellers services and selectors; other apps raise NotASeller through ``seller_of``."""
 
-from shop.errors import DomainError, FieldConflict, PermissionDenied
+from shop.errors import DomainError, FieldConflict, NotFound, PermissionDenied
 
 
 class AlreadySeller(DomainError):
@@ -17,3 +17,7 @@ class NotASeller(PermissionDenied):
     """A buyer (or an anonymous visitor) asked for something only a seller has: 403 in the API and on pages."""
 
     default_message = "Only sellers can do this. Open your store first."
+
+
+class StoreNotFound(NotFound):
+    default_message = "No such store."

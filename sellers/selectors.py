@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, Subquery
 
-from sellers.errors import NotASeller
+from sellers.errors import NotASeller, StoreNotFound
 from sellers.models import Seller
 
 
@@ -33,6 +33,14 @@ def seller_of(*, user) -> Seller:
     seller = seller_for_user(user=user)
     if seller is None:
         raise NotASeller()
+    return seller
+
+
+def seller_by_slug(*, slug: str) -> Seller:
+    """The seller whose store page is ``/s/<slug>/``; raises StoreNotFound (the 404 page) for no such store."""
+    seller = Seller.objects.filter(slug=slug).first()
+    if seller is None:
+        raise StoreNotFound()
     return seller
 
 

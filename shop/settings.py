@@ -399,7 +399,7 @@ SEARCH_CACHE_MIN_COUNT = env.int("SEARCH_CACHE_MIN_COUNT", default=200)
 # Anonymous GETs of these paths are answered from the shared cache for this long; writes bump a
 # version so changed data is never served stale. 0 turns it off.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
-PUBLIC_CACHE_PATHS = ("/api/v1/products", "/api/v1/categories", "/api/v1/search/", "/c/", "/search", "/p/")
+PUBLIC_CACHE_PATHS = ("/api/v1/products", "/api/v1/categories", "/api/v1/search/", "/c/", "/search", "/p/", "/s/")
 
 # --- Operations -------------------------------------------------------------------------------
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")

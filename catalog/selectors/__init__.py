@@ -53,22 +53,26 @@ __all__ = [
 # The storefront pages' reads (catalog.views).
 from catalog.selectors.pages import (
     ProductPage,
+    StoreRating,
     best_rated,
     home_categories,
     new_arrivals,
     product_page,
     product_url,
+    store_rating,
     sub_categories,
     with_card_data,
 )
 
 __all__ += [
     "ProductPage",
+    "StoreRating",
     "best_rated",
     "home_categories",
     "new_arrivals",
     "product_page",
     "product_url",
+    "store_rating",
     "sub_categories",
     "with_card_data",
 ]

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import DecimalField, F, Sum
 from django.urls import reverse
 
 from catalog.models import Product, ProductImage, Review
@@ -85,6 +86,34 @@ def sub_categories(*, category_id: int) -> list[CategoryNode]:
     tree = category_tree()
     node = tree.get(category_id)
     return [tree[child] for child in node.children] if node else []
+
+
+# --- A seller's store page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoreRating:
+    average: Decimal  # 0.00 without reviews
+    count: int  # reviews of the store's listed products
+
+
+def store_rating(*, seller_id: int) -> StoreRating:
+    """The store's rating: its listed products' averages weighted by their review counts (one query)."""
+    # Each product keeps its average and count (catalog.services.reviews): summing rating times count over the
+    # store's products averages all its reviews without reading them (off by at most the half cent each
+    # product's average was rounded by).
+    totals = (
+        listed_products()
+        .filter(seller_id=seller_id, review_count__gt=0)
+        .aggregate(
+            stars=Sum(F("rating") * F("review_count"), output_field=DecimalField(max_digits=14, decimal_places=2)),
+            count=Sum("review_count"),
+        )
+    )
+    count = totals["count"] or 0
+    if not count:
+        return StoreRating(average=Decimal("0.00"), count=0)
+    return StoreRating(average=(totals["stars"] / count).quantize(Decimal("0.01")), count=count)
 
 
 # --- The product page ------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Orders API for sellers: the seller's sold lines, and the returns of their items to approve, reject or receive."""
+"""Orders API for sellers: the seller's sold lines, the returns of their items to approve, reject or receive, and
+their sales figures."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from orders import selectors, services
+from orders import selectors, services, stats
 from orders.api.presenters import (
     ReceiveAnswerSerializer,
     ReturnEnvelopeSerializer,
@@ -19,6 +20,8 @@ from orders.api.presenters import (
 )
 from orders.models import ReturnRequest
 from sellers import selectors as seller_selectors
+from shop.api.fields import MoneyField
+from shop.money import to_str
 
 
 class SellerOrderListView(GenericAPIView):
@@ -123,3 +126,98 @@ class SellerReturnReceiveView(_SellerReturnActionView):
             result.return_request,
             refund=None if refund is None else render_refund_outcome(amount=refund.amount, status=refund.status),
         )
+
+
+# --- The seller's figures -------------------------------------------------------------------------------------
+
+
+class StatsQuery(serializers.Serializer):
+    days = serializers.IntegerField(
+        min_value=1, max_value=stats.MAX_DAYS, default=stats.DEFAULT_DAYS, help_text="The period: the last N days."
+    )
+
+
+class StatsPeriodSerializer(serializers.Serializer):
+    days = serializers.IntegerField()
+    start = serializers.DateField(help_text="First day of the period (store time), inclusive.")
+    end = serializers.DateField(help_text="Last day of the period (today), inclusive.")
+
+
+class StatsTotalsSerializer(serializers.Serializer):
+    revenue = MoneyField(help_text="Unit price times units sold, less units returned; cancelled items count nothing.")
+    orders = serializers.IntegerField(help_text="Paid orders with at least one of your items not cancelled.")
+    units = serializers.IntegerField(help_text="Units sold, less units returned.")
+    returns = serializers.IntegerField(help_text="Units received back by returns.")
+
+
+class StatsDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    revenue = MoneyField()
+    orders = serializers.IntegerField()
+
+
+class StatsTopProductSerializer(serializers.Serializer):
+    product_id = serializers.IntegerField()
+    name = serializers.CharField(help_text="The name it was last sold under.")
+    units = serializers.IntegerField()
+    revenue = MoneyField()
+
+
+class SellerStatsSerializer(serializers.Serializer):
+    period = StatsPeriodSerializer()
+    totals = StatsTotalsSerializer()
+    previous = StatsTotalsSerializer(help_text="The same figures for the period of the same length just before.")
+    series = StatsDaySerializer(many=True, help_text="Every day of the period, oldest first, zeros included.")
+    top_products = StatsTopProductSerializer(many=True, help_text="Up to 5, by revenue.")
+    currency = serializers.CharField()
+
+
+def _render_totals(totals: stats.Totals) -> dict:
+    return {
+        "revenue": to_str(totals.revenue),
+        "orders": totals.orders,
+        "units": totals.units,
+        "returns": totals.returns,
+    }
+
+
+def render_stats(figures: stats.SellerStats) -> dict:
+    """The stats answer: money as decimal strings, dates as ISO 8601."""
+    period = figures.period
+    return {
+        "period": {"days": period.days, "start": period.start.isoformat(), "end": period.end.isoformat()},
+        "totals": _render_totals(figures.totals),
+        "previous": _render_totals(figures.previous),
+        "series": [
+            {"date": day.date.isoformat(), "revenue": to_str(day.revenue), "orders": day.orders}
+            for day in figures.series
+        ],
+        "top_products": [
+            {"product_id": top.product_id, "name": top.name, "units": top.units, "revenue": to_str(top.revenue)}
+            for top in figures.top_products
+        ],
+        "currency": figures.currency,
+    }
+
+
+class SellerStatsView(GenericAPIView):
+    """The calling seller's figures for the last ``days`` days, against the period of the same length before."""
+
+    serializer_class = SellerStatsSerializer
+    pagination_class = None
+    problem_responses = {
+        400: "days is not a whole number from 1 to 365 (validation_error).",
+        403: "The caller is not a seller (permission_denied).",
+    }
+
+    @extend_schema(
+        operation_id="seller_stats_retrieve",
+        summary="Your sales figures",
+        parameters=[StatsQuery],
+        responses={200: SellerStatsSerializer},
+    )
+    def get(self, request):
+        seller = seller_selectors.seller_of(user=request.user)
+        query = StatsQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(render_stats(stats.seller_stats(seller_id=seller.pk, days=query.validated_data["days"])))

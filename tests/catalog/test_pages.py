@@ -390,7 +390,7 @@ def test_product_page_shows_the_product(client, seller, tree):
     html = page_text(response)
     assert response.status_code == 200
     assert '<h1 id="product-name">Trail Shoe</h1>' in html
-    assert "Sold by <strong>Trail Co</strong>" in html
+    assert f'Sold by <a href="/s/{seller.slug}/"><strong>Trail Co</strong></a>' in html
     assert "From </span>" in html
     assert "$49.00" in html
     assert "Grippy soles." in html

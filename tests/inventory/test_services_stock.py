@@ -94,3 +94,43 @@ def test_database_refuses_a_ledger_row_with_a_negative_level():
     variant = VariantFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         StockMovement.objects.create(variant=variant, reason="adjustment", on_hand_delta=-1, on_hand_after=-1)
+
+
+# --- adjust_on_hand: the seller's "+/- units, because ..." ----------------------------------------
+
+
+def test_adjust_on_hand_adds_the_delta_and_keeps_the_note_in_the_ledger():
+    variant = VariantFactory(stock=10)
+    seller = UserFactory()
+
+    level = services.adjust_on_hand(variant_id=variant.pk, delta=-4, note="  Water damage ", actor=seller)
+
+    assert level.on_hand == 6
+    movement = StockMovement.objects.filter(variant=variant).first()
+    assert (movement.on_hand_delta, movement.on_hand_after, movement.note, movement.actor) == (
+        -4,
+        6,
+        "Water damage",
+        seller,
+    )
+
+
+def test_adjust_on_hand_refuses_to_go_below_zero():
+    variant = VariantFactory(stock=3)
+    with pytest.raises(InvalidQuantity, match="Only 3 units are on hand"):
+        services.adjust_on_hand(variant_id=variant.pk, delta=-4, note="Count", actor=None)
+    assert StockLevel.objects.get(variant=variant).on_hand == 3
+
+
+def test_adjust_on_hand_refuses_to_go_below_what_is_held():
+    variant = VariantFactory(stock=5)
+    services.hold_stock(reference="ord_1", quantities={variant.pk: 4})
+    with pytest.raises(StockBelowHeld):
+        services.adjust_on_hand(variant_id=variant.pk, delta=-2, note="Count", actor=None)
+    assert StockLevel.objects.get(variant=variant).on_hand == 5
+
+
+def test_set_on_hand_keeps_its_note():
+    variant = VariantFactory(stock=5)
+    services.set_on_hand(variant_id=variant.pk, quantity=8, note="Stock count")
+    assert StockMovement.objects.filter(variant=variant).first().note == "Stock count"
