@@ -25,6 +25,7 @@ MOVEMENT_FIELDS = (
     "held_after",
     "actor_id",
     "reference",
+    "note",
     "created_at",
 )
 
@@ -38,7 +39,7 @@ def add_initial_stock(*, levels: Sequence[tuple[int, int, int | None]]) -> int:
     now = timezone.now()
     stock = [(variant_id, on_hand, 0, now) for variant_id, on_hand, _ in levels]
     ledger = [
-        (variant_id, StockMovement.Reason.INITIAL.value, on_hand, 0, on_hand, 0, actor_id, "", now)
+        (variant_id, StockMovement.Reason.INITIAL.value, on_hand, 0, on_hand, 0, actor_id, "", "", now)
         for variant_id, on_hand, actor_id in levels
         if on_hand
     ]
