@@ -39,3 +39,11 @@ def test_a_seller_sees_their_store_instead_of_the_form(client):
     html = client.get("/sell/").content.decode()
     assert "Corner Shop" in html
     assert "Open my store" not in html
+
+
+def test_a_sellers_store_page_leads_to_the_workspace_and_to_the_store_as_buyers_see_it(client):
+    seller = SellerFactory(store_name="Corner Shop", slug="corner-shop")
+    client.force_login(seller.user)
+    html = client.get("/sell/").content.decode()
+    for link in ('href="/seller/"', 'href="/seller/stock/"', 'href="/seller/alerts/"', 'href="/s/corner-shop/"'):
+        assert link in html
