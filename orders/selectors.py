@@ -153,6 +153,15 @@ def returns_for_seller(*, seller) -> QuerySet[ReturnRequest]:
     return ReturnRequest.objects.filter(seller=seller).select_related("line").order_by("-created_at", "-id")
 
 
+# Returns that wait for the seller: a decision, or the parcel to be received.
+RETURNS_AWAITING_SELLER = (ReturnRequest.Status.REQUESTED, ReturnRequest.Status.APPROVED)
+
+
+def returns_awaiting_seller(*, seller) -> QuerySet[ReturnRequest]:
+    """The seller's return requests still waiting for them: to decide, or to receive the parcel."""
+    return returns_for_seller(seller=seller).filter(status__in=RETURNS_AWAITING_SELLER)
+
+
 def return_for_seller(*, seller, return_id: str) -> ReturnRequest:
     """One of the seller's return requests; anyone else's is a ReturnNotFound."""
     ret = returns_for_seller(seller=seller).filter(pk=return_id).first() if isinstance(return_id, str) else None

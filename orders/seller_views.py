@@ -19,14 +19,11 @@ from django.views.decorators.http import require_http_methods
 from inventory import selectors as inventory_selectors
 from logistics import selectors as logistics_selectors
 from orders import charts, selectors, stats
-from orders.models import ReturnRequest
 from sellers import selectors as seller_selectors
 from shop.currency import currency_symbol
 from shop.money import format_money
 
 PERIOD_LABELS = {1: "Today", 7: "7 days", 30: "30 days", 90: "90 days"}
-# Returns that wait for the seller: a decision, or the parcel to be received.
-WAITING_RETURN_STATUSES = (ReturnRequest.Status.REQUESTED, ReturnRequest.Status.APPROVED)
 # A shipment the seller has not handed to a carrier yet.
 SHIPMENT_TO_SEND = "pending"
 
@@ -58,35 +55,29 @@ def _days_from(request: HttpRequest) -> int:
     return days if 1 <= days <= stats.MAX_DAYS else stats.DEFAULT_DAYS
 
 
+# label, the Totals field, how a value is shown, whether a rise is good news.
+FIGURES = (
+    ("Revenue", "revenue", format_money, True),
+    ("Orders", "orders", str, True),
+    ("Units sold", "units", str, True),
+    ("Units returned", "returns", str, False),
+)
+
+
 def _figures(figures: stats.SellerStats) -> list[Figure]:
-    now, before = figures.totals, figures.previous
-    return [
-        Figure(
-            label="Revenue",
-            value=format_money(now.revenue),
-            previous=format_money(before.revenue),
-            change=stats.change(current=now.revenue, previous=before.revenue),
-        ),
-        Figure(
-            label="Orders",
-            value=str(now.orders),
-            previous=str(before.orders),
-            change=stats.change(current=now.orders, previous=before.orders),
-        ),
-        Figure(
-            label="Units sold",
-            value=str(now.units),
-            previous=str(before.units),
-            change=stats.change(current=now.units, previous=before.units),
-        ),
-        Figure(
-            label="Units returned",
-            value=str(now.returns),
-            previous=str(before.returns),
-            change=stats.change(current=now.returns, previous=before.returns),
-            rise_is_good=False,
-        ),
-    ]
+    figure_list = []
+    for label, field, shown, rise_is_good in FIGURES:
+        now, before = getattr(figures.totals, field), getattr(figures.previous, field)
+        figure_list.append(
+            Figure(
+                label=label,
+                value=shown(now),
+                previous=shown(before),
+                change=stats.change(current=now, previous=before),
+                rise_is_good=rise_is_good,
+            )
+        )
+    return figure_list
 
 
 @never_cache
@@ -113,8 +104,6 @@ def seller_overview(request: HttpRequest) -> HttpResponse:
             "shipments_to_send": logistics_selectors.shipments_for_seller(
                 seller=seller, status=SHIPMENT_TO_SEND
             ).count(),
-            "returns_waiting": selectors.returns_for_seller(seller=seller)
-            .filter(status__in=WAITING_RETURN_STATUSES)
-            .count(),
+            "returns_waiting": selectors.returns_awaiting_seller(seller=seller).count(),
         },
     )

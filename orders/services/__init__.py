@@ -33,7 +33,6 @@ from orders.services.returns import (
     receive_return,
     reject_return,
     request_return,
-    return_window_closes,
 )
 
 __all__ = [
@@ -57,7 +56,6 @@ __all__ = [
     "reject_return",
     "request_return",
     "restore_to_cart",
-    "return_window_closes",
     "settle_payment",
     "tax_share",
 ]

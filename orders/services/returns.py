@@ -42,11 +42,6 @@ class ReceiveResult:
     refund: OrderRefund | None
 
 
-def return_window_closes(line: OrderLine):
-    """When the buyer can no longer ask to return the line (None before it is delivered)."""
-    return selectors.return_deadline(line=line)
-
-
 def request_return(*, user, order_id: str, product_id: int, quantity: int, reason: str) -> ReturnRequest:
     """Ask to return ``quantity`` delivered units of a product of the buyer's order.
 
@@ -65,7 +60,7 @@ def request_return(*, user, order_id: str, product_id: int, quantity: int, reaso
         now = timezone.now()
         in_window = [line for line in delivered if selectors.return_window_open(line=line, now=now)]
         if not in_window:
-            closed = max(return_window_closes(line) for line in delivered)
+            closed = max(selectors.return_deadline(line=line) for line in delivered)
             raise ReturnWindowClosed(closed_at=closed.isoformat())
         requests = list(ReturnRequest.objects.filter(line__in=in_window).only("line_id", "quantity", "status"))
         returnable = {line.pk: selectors.units_returnable(line=line, requests=requests) for line in in_window}
