@@ -12,7 +12,7 @@ DEMO_PRODUCTS ?= 2000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shop_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: install run test test-fast lint format migrate seed worker beat chromium bench clean
+.PHONY: install run test test-fast lint format migrate seed worker beat chromium bench bench-import clean
 
 install: $(STAMP)
 
@@ -75,6 +75,11 @@ beat: install
 # products on first use) + Redis, driven by wrk, against nginx as the yardstick (docs/PERFORMANCE.md).
 bench: install
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) bash bench/run.sh
+
+# Bulk import: a 10,000-row catalogue file for a fresh seller, dry run + apply timed on PostgreSQL
+# (BENCH_IMPORT_DATABASE_URL, default shop_bench_import, created on first use; docs/PERFORMANCE.md).
+bench-import: install
+	BENCH_REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/import_bench.py
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache .ruff_cache

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from catalog import services
-from catalog.models import Category, Product, ProductImage, Review, Variant
+from catalog.models import Category, Product, ProductImage, ProductImport, Review, Variant
 from catalog.selectors.categories import forget_category_tree
 from inventory import selectors as inventory_selectors
 from shop.side_effects import after_commit
@@ -130,3 +130,21 @@ class ReviewAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
         for product_id in sorted(product_ids):
             services.sync_product_rating(product_id=product_id)
+
+
+@admin.register(ProductImport)
+class ProductImportAdmin(admin.ModelAdmin):
+    """Sellers' bulk imports, to look at only: an import changes the catalogue through its own flow."""
+
+    list_display = ["pk", "seller", "file_name", "status", "total_rows", "created_at", "finished_at"]
+    list_filter = ["status", "format"]
+    list_select_related = ["seller"]
+    search_fields = ["file_name", "seller__store_name"]
+    exclude = ["content"]
+    readonly_fields = ["seller", "created_by", "file_name", "format", "status", "total_rows", "rows_done", "report"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -20,8 +20,11 @@ from rest_framework.response import Response
 
 from catalog import services
 from catalog.errors import CategoryNotFound
+from catalog.images import MAX_BYTES as MAX_IMAGE_BYTES
+from catalog.models import Product
 from catalog.search import SORTS, SearchParams, search_products
 from catalog.selectors import products as selectors
+from catalog.selectors import seller as seller_products_selectors
 from catalog.selectors.categories import category_by_slug_or_id
 from catalog.selectors.products import card_json as render_card
 from catalog.selectors.products import category_json as _category
@@ -35,7 +38,6 @@ from shop.money import to_str
 
 PUBLIC_MAX_AGE = 60
 MAX_QUANTITY = 1_000_000_000
-MAX_IMAGE_BYTES = 10 * 1024 * 1024
 
 
 def public(response: Response) -> Response:
@@ -62,6 +64,7 @@ def render_image(image) -> dict:
         "url": _file_url(image.image),
         "thumbnail": _file_url(image.thumbnail) or _file_url(image.image),
         "alt": image.alt_text,
+        "color": image.color,
         "width": image.width,
         "height": image.height,
     }
@@ -178,6 +181,7 @@ class ProductImageSerializer(serializers.Serializer):
     url = serializers.CharField()
     thumbnail = serializers.CharField()
     alt = serializers.CharField()
+    color = serializers.CharField(help_text='The colour option it shows (a variant\'s "color"); "" for every colour.')
     width = serializers.IntegerField(allow_null=True)
     height = serializers.IntegerField(allow_null=True)
 
@@ -338,6 +342,9 @@ class VariantChangeSerializer(serializers.Serializer):
 class ProductImageUploadSerializer(serializers.Serializer):
     image = serializers.ImageField(help_text="JPEG, PNG, GIF or WebP, up to 10 MB.")
     alt = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="Defaults to the name.")
+    color = serializers.CharField(
+        required=False, allow_blank=True, max_length=40, help_text="A colour of its variants; blank: all."
+    )
 
     def validate_image(self, value):
         if value.size > MAX_IMAGE_BYTES:
@@ -552,8 +559,140 @@ class ProductImageCreateView(GenericAPIView):
             actor=request.user,
             image=serializer.validated_data["image"],
             alt_text=serializer.validated_data.get("alt", ""),
+            color=serializer.validated_data.get("color", ""),
         )
         return Response(render_image(image), status=status.HTTP_201_CREATED)
+
+
+class ProductImageChangeSerializer(serializers.Serializer):
+    alt_text = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="Blank: the name.")
+    color = serializers.CharField(
+        required=False, allow_blank=True, max_length=40, help_text="A colour of its variants; blank: all."
+    )
+    position = serializers.IntegerField(required=False, min_value=0, help_text="Its place in the gallery, 0 first.")
+
+
+class ProductImageDetailView(GenericAPIView):
+    """The owning seller describes (alt text, colour), moves or deletes one picture; anyone else gets 404."""
+
+    serializer_class = ProductImageChangeSerializer
+    pagination_class = None
+
+    def _own_image(self, product_id: int, image_id: int):
+        seller = seller_selectors.seller_of(user=self.request.user)
+        return seller_products_selectors.own_image(seller_id=seller.pk, product_id=product_id, image_id=image_id)
+
+    @extend_schema(
+        operation_id="products_images_update", summary="Change a product image", responses={200: ProductImageSerializer}
+    )
+    def patch(self, request, product_id: int, image_id: int):
+        self._own_image(product_id, image_id)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        image = services.update_image(
+            product_id=product_id, image_id=image_id, actor=request.user, **serializer.validated_data
+        )
+        return Response(render_image(image))
+
+    @extend_schema(
+        operation_id="products_images_delete",
+        summary="Delete a product image",
+        responses={204: OpenApiResponse(description="Deleted.")},
+    )
+    def delete(self, request, product_id: int, image_id: int):
+        self._own_image(product_id, image_id)
+        services.delete_image(product_id=product_id, image_id=image_id, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- The seller's own products --------------------------------------------------------------------
+
+
+class SellerVariantStockSerializer(serializers.Serializer):
+    sku = serializers.CharField()
+    options = serializers.DictField(child=serializers.CharField())
+    price = MoneyField()
+    on_hand = serializers.IntegerField()
+    available = serializers.IntegerField(help_text="On hand less what checkouts hold.")
+    low_stock = serializers.BooleanField(help_text="Available at or below the low-stock threshold.")
+
+
+class SellerProductSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    status = serializers.CharField(help_text="draft, active or archived.")
+    brand = serializers.CharField()
+    price = MoneyField(help_text="The lowest variant price.")
+    max_price = MoneyField(help_text="The highest variant price.")
+    currency = serializers.CharField()
+    low_stock_threshold = serializers.IntegerField(allow_null=True)
+    image = serializers.CharField(allow_null=True, help_text="Thumbnail URL of the first image.")
+    variants = SellerVariantStockSerializer(many=True)
+    url = serializers.CharField(help_text="The product's storefront page.")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class SellerProductQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text="Name, brand or SKU.")
+    status = serializers.ChoiceField(choices=Product.Status.choices, required=False, help_text="Only this status.")
+
+
+def render_seller_product(product) -> dict:
+    """A product of ``selectors.with_stock``, as its seller sees it in their list."""
+    image = product.card_image
+    return {
+        "id": product.pk,
+        "name": product.name,
+        "slug": product.slug,
+        "status": product.status,
+        "brand": product.brand,
+        "price": to_str(product.price),
+        "max_price": to_str(product.max_price if product.max_price is not None else product.price),
+        "currency": settings.STORE_CURRENCY,
+        "low_stock_threshold": product.low_stock_threshold,
+        "image": (_file_url(image.thumbnail) or _file_url(image.image)) if image is not None else None,
+        "variants": [
+            {
+                "sku": row.variant.sku,
+                "options": dict(sorted((row.variant.options or {}).items())),
+                "price": to_str(row.variant.price),
+                "on_hand": row.on_hand,
+                "available": row.available,
+                "low_stock": row.low,
+            }
+            for row in product.stock_rows
+        ],
+        "url": _storefront_url(product),
+        "created_at": product.created_at,
+        "updated_at": product.updated_at,
+    }
+
+
+class SellerProductListView(GenericAPIView):
+    """The calling seller's products in every status, newest first, with stock per variant."""
+
+    serializer_class = SellerProductSerializer
+    list_key = "products"
+    problem_responses = {403: "The caller is not a seller (permission_denied)."}
+
+    @extend_schema(
+        operation_id="seller_products_list",
+        summary="Your products",
+        parameters=[SellerProductQuerySerializer],
+        responses={200: SellerProductSerializer(many=True)},
+    )
+    def get(self, request):
+        seller = seller_selectors.seller_of(user=request.user)
+        query = SellerProductQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        products = seller_products_selectors.seller_products(
+            seller_id=seller.pk, q=query.validated_data.get("q", ""), status=query.validated_data.get("status", "")
+        )
+        page = self.paginate_queryset(products)
+        rows = seller_products_selectors.with_stock(seller_id=seller.pk, products=page)
+        return self.get_paginated_response([render_seller_product(product) for product in rows])
 
 
 class ReviewListCreateView(PublicReadMixin, GenericAPIView):

@@ -11,6 +11,10 @@ class ProductNotFound(NotFound):
     default_message = "No such product."
 
 
+class ImageNotFound(NotFound):
+    default_message = "This product has no such image."
+
+
 class VariantNotFound(NotFound):
     default_message = "This product has no variant with that SKU."
 

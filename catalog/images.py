@@ -14,6 +14,7 @@ from catalog.errors import InvalidImage
 THUMBNAIL_SIZE = (400, 400)
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 MAX_PIXELS = 40_000_000  # larger pictures are refused rather than decoded
+MAX_BYTES = 10 * 1024 * 1024  # the largest upload the API and the seller's pages accept
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,8 @@ class ProductImage(models.Model):
     width = models.PositiveIntegerField(null=True, editable=False)
     height = models.PositiveIntegerField(null=True, editable=False)
     alt_text = models.CharField(max_length=200, blank=True)
+    # The colour option this picture shows (a variant's ``color``); blank for every colour.
+    color = models.CharField(max_length=40, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -179,3 +181,43 @@ class SalesEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} {self.units:+d} ({self.event_id})"
+
+
+class ProductImport(models.Model):
+    """One upload of a seller's catalogue file (CSV or XLSX, one row per variant): its dry run, then its
+    application in one transaction. The file is kept so the apply re-reads exactly what was checked."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (XLSX)"
+
+    class Status(models.TextChoices):
+        VALIDATING = "validating", "Checking"
+        VALIDATED = "validated", "Checked"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.CASCADE, related_name="product_imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_name = models.CharField(max_length=255)
+    format = models.CharField(max_length=4, choices=Format.choices)
+    content = models.BinaryField(editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.VALIDATING)
+    total_rows = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    # {"counts": {"create", "change", "unchanged", "error_rows"}, "errors": [{"line", "column", "message"}],
+    #  "error_count", "preview": [{"line", "sku", "name", "action", "changes"}], "message"}
+    report = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["seller", "-created_at"], name="catalog_import_seller")]
+
+    def __str__(self) -> str:
+        return f"Import #{self.pk} {self.file_name}"

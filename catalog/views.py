@@ -353,7 +353,8 @@ def _reviews_page(request: HttpRequest) -> int:
 
 def _render_product(request: HttpRequest, page: pages.ProductPage, *, review_form=None, status=200) -> HttpResponse:
     product = page.product
-    default = page.default_variant
+    color = page.color_named(request.GET.get("color", ""))
+    default = page.default_variant_in(color)
     variant_data = [
         {
             "sku": v.sku,
@@ -371,8 +372,9 @@ def _render_product(request: HttpRequest, page: pages.ProductPage, *, review_for
             "url": pages.image_url(image),
             "thumbnail_url": pages.image_url(image, thumbnail=True),
             "alt": image.alt_text or f"{product.name}, picture {number}",
+            "color": image.color,
         }
-        for number, image in enumerate(page.images, start=1)
+        for number, image in enumerate(page.images_for(color), start=1)
     ]
     if review_form is None and page.can_review:
         review_form = ReviewForm()
@@ -391,6 +393,7 @@ def _render_product(request: HttpRequest, page: pages.ProductPage, *, review_for
         "product": product,
         "images": images,
         "main_image": _chosen_image(request, images),
+        "chosen_color": color,
         "option_groups": option_groups,
         "default_variant": default,
         "variant_data": variant_data,

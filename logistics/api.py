@@ -144,6 +144,60 @@ class ShipView(GenericAPIView):
         return Response(render_shipment(selectors.shipment_for_seller(seller=seller, shipment_id=shipment_id)))
 
 
+class ParcelSerializer(ShipRequestSerializer):
+    id = serializers.CharField(max_length=32, help_text="The shipment's id.")
+
+
+class ShipManyRequestSerializer(serializers.Serializer):
+    shipments = ParcelSerializer(many=True, allow_empty=False, max_length=100)
+
+    def validate_shipments(self, parcels):
+        seen: set[str] = set()
+        errors = []
+        for parcel in parcels:
+            errors.append({"id": ["This shipment is listed twice."]} if parcel["id"] in seen else {})
+            seen.add(parcel["id"])
+        if any(errors):
+            raise serializers.ValidationError(errors)
+        return parcels
+
+
+class ShipmentListSerializer(serializers.Serializer):
+    shipments = ShipmentSerializer(many=True)
+
+
+class ShipManyView(GenericAPIView):
+    """The owning seller marks several pending shipments shipped at once: all of them, or none."""
+
+    serializer_class = ShipManyRequestSerializer
+    pagination_class = None
+    problem_responses = {
+        404: "One of the shipments is not the caller's, or does not exist (not_found); nothing shipped.",
+        409: "One or more shipments are no longer pending (shipment_not_pending); `errors` names each by "
+        "position (`shipments.<i>.id`); nothing shipped.",
+    }
+
+    @extend_schema(
+        operation_id="seller_shipments_ship_many",
+        summary="Mark several shipments shipped",
+        request=ShipManyRequestSerializer,
+        responses={200: ShipmentListSerializer},
+    )
+    def post(self, request):
+        seller = seller_selectors.seller_of(user=request.user)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        parcels = [
+            services.Parcel(shipment_id=p["id"], carrier=p["carrier"], tracking_number=p["tracking_number"])
+            for p in serializer.validated_data["shipments"]
+        ]
+        ids = [shipment.pk for shipment in services.ship_many(seller=seller, parcels=parcels)]
+        shipped = {
+            shipment.pk: shipment for shipment in selectors.shipments_for_seller(seller=seller).filter(pk__in=ids)
+        }
+        return Response({"shipments": [render_shipment(shipped[shipment_id]) for shipment_id in ids]})
+
+
 @extend_schema_view(
     post=webhook_schema(
         operation_id="logistics_webhooks_create",

@@ -7,8 +7,9 @@ queries, whatever the number of shipments, lines or events.
 from __future__ import annotations
 
 from collections.abc import Iterable
+import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from logistics.carriers import CARRIERS
 from logistics.errors import ShipmentNotFound
@@ -46,11 +47,33 @@ def shipments_for_orders(*, order_ids: Iterable[str]) -> dict[str, list[Shipment
     return found
 
 
-def shipments_for_seller(*, seller, status: str | None = None) -> QuerySet[Shipment]:
-    """The seller's shipments, newest first, optionally of one status, with lines and events loaded."""
-    shipments = Shipment.objects.filter(seller_id=seller.pk).order_by("-created_at", "-id")
+def shipments_for_seller(
+    *,
+    seller,
+    status: str | None = None,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    search: str = "",
+) -> QuerySet[Shipment]:
+    """The seller's shipments, newest first, with buyer, lines and events loaded; each filter optional.
+
+    ``status`` is one shipment status; ``start_date``/``end_date`` bound the day the shipment was made (the
+    order's payment, in the store's time zone), both inclusive; ``search`` matches part of the order id or
+    of the buyer's or recipient's name, ignoring case.
+    """
+    shipments = Shipment.objects.filter(seller_id=seller.pk).select_related("buyer").order_by("-created_at", "-id")
     if status:
         shipments = shipments.filter(status=status)
+    if start_date is not None:
+        shipments = shipments.filter(created_at__date__gte=start_date)
+    if end_date is not None:
+        shipments = shipments.filter(created_at__date__lte=end_date)
+    if search := search.strip():
+        shipments = shipments.filter(
+            Q(order_id__icontains=search)
+            | Q(buyer__name__icontains=search)
+            | Q(shipping_address__name__icontains=search)
+        )
     return _with_lines_and_events(shipments)
 
 
@@ -60,6 +83,13 @@ def shipment_for_seller(*, seller, shipment_id: str) -> Shipment:
     if shipment is None:
         raise ShipmentNotFound()
     return shipment
+
+
+def shipments_by_id(*, seller, shipment_ids: Iterable[str]) -> dict[str, Shipment]:
+    """Those of ``shipment_ids`` that are the seller's shipments, by id (another seller's are left out)."""
+    return {
+        shipment.pk: shipment for shipment in Shipment.objects.filter(pk__in=set(shipment_ids), seller_id=seller.pk)
+    }
 
 
 def shipment_status_for_line(*, order_line_id: int) -> str | None:

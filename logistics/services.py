@@ -9,7 +9,8 @@ pending → cancelled when every line was cancelled before shipping.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 import datetime as dt
 import functools
 import secrets
@@ -28,6 +29,7 @@ from logistics.errors import (
 )
 from logistics.locks import lock_order_lines, lock_shipment, lock_shipment_by_tracking
 from logistics.models import CarrierWebhookReceipt, RemovedLine, Shipment, ShipmentLine, TrackingEvent
+from sellers import selectors as seller_selectors
 from shop import events, webhooks
 from shop.dates import add_business_days
 from shop.side_effects import after_commit
@@ -57,11 +59,12 @@ _SIMULATED_STEPS = {
 # --- Estimated delivery -------------------------------------------------------------------------
 
 
-def estimated_delivery(*, shipping_method: str, paid_on: dt.date) -> dt.date:
-    """Paid date plus the method's most business days (SHIPPING_METHODS); an unknown method counts as standard."""
+def estimated_delivery(*, shipping_method: str, paid_on: dt.date, handling_days: int = 0) -> dt.date:
+    """Paid date plus the seller's handling days and the method's most business days (SHIPPING_METHODS);
+    an unknown method counts as standard."""
     methods = settings.SHIPPING_METHODS
     method = methods.get(shipping_method) or methods["standard"]
-    return add_business_days(paid_on, days=int(method["max_days"]))
+    return add_business_days(paid_on, days=handling_days + int(method["max_days"]))
 
 
 # --- Shipments for a paid order -----------------------------------------------------------------
@@ -76,7 +79,8 @@ def create_shipments(
     lines: Iterable[Mapping],
     shipping_address: Mapping | None = None,
 ) -> list[Shipment]:
-    """One pending shipment per seller of a paid order, each with that seller's lines; idempotent.
+    """One pending shipment per seller of a paid order, each with that seller's lines and an ETA counting
+    that seller's handling days (estimated_delivery); idempotent.
 
     ``lines`` are ``{"line_id","seller_id","product_name","sku","quantity"}``; ``shipping_address`` is where
     the parcels go (the order's snapshot). A second call for the same
@@ -85,7 +89,8 @@ def create_shipments(
     Returns the order's shipments.
     """
     lines = list(lines)
-    eta = estimated_delivery(shipping_method=shipping_method, paid_on=timezone.localdate(paid_at))
+    paid_on = timezone.localdate(paid_at)
+    handling = seller_selectors.handling_days_of(seller_ids={int(line["seller_id"]) for line in lines})
     line_ids = [int(line["line_id"]) for line in lines]
     with transaction.atomic():
         # Under the lines' locks a concurrent delivery of the event, or a remove_line, has committed or waits.
@@ -104,6 +109,9 @@ def create_shipments(
         for seller_id, seller_lines in sorted(by_seller.items()):
             if seller_id in existing:
                 continue
+            eta = estimated_delivery(
+                shipping_method=shipping_method, paid_on=paid_on, handling_days=handling.get(seller_id, 0)
+            )
             shipment = Shipment.objects.create(
                 order_id=order_id,
                 buyer_id=buyer_id,
@@ -183,27 +191,84 @@ def ship(*, seller, shipment_id: str, carrier: str, tracking_number: str = "") -
     number generated when blank) the parcel then moves on by itself, one step every
     SIMULATED_CARRIER_STEP_SECONDS, scheduled after commit.
     """
-    carrier = carrier.strip().lower()
-    tracking_number = tracking_number.strip()
-    if carrier == SIMULATED_CARRIER and not tracking_number:
-        tracking_number = "SIM" + secrets.token_hex(6).upper()
     with transaction.atomic(durable=True):
         shipment = lock_shipment(shipment_id=shipment_id, seller_id=seller.pk)
         if shipment.status != Status.PENDING:
             raise ShipmentNotPending(shipment_status=shipment.status)
-        now = timezone.now()
-        shipment.carrier = carrier
-        shipment.tracking_number = tracking_number
-        shipment.shipped_at = now
-        _move(shipment=shipment, to_status=Status.SHIPPED, location="", description=f"Handed to {carrier}.", at=now)
-        if carrier == SIMULATED_CARRIER:
-            from logistics import tasks  # the task module imports this one
-
-            after_commit(
-                "logistics.simulated_carrier",
-                functools.partial(tasks.schedule_simulated_steps, shipment_id=shipment.id),
-            )
+        _hand_to_carrier(shipment=shipment, carrier=carrier, tracking_number=tracking_number)
     return shipment
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """One shipment of a "Mark selected shipped": which, with whom, under which tracking number."""
+
+    shipment_id: str
+    carrier: str
+    tracking_number: str = ""
+
+
+def ship_many(*, seller, parcels: Sequence[Parcel]) -> list[Shipment]:
+    """Mark several of the seller's shipments shipped, all or none, like ``ship`` does one.
+
+    Locks every shipment first (by id); another seller's or an unknown one is ShipmentNotFound (404), and
+    when any is no longer pending nothing ships: ShipmentNotPending (409) whose ``errors`` name each such
+    parcel by its position, ``{"shipments.<i>.id": [...]}``. Returns the shipments in the parcels' order.
+    """
+    ids = [parcel.shipment_id for parcel in parcels]
+    if len(set(ids)) != len(ids):
+        raise ValueError("A shipment is listed twice.")
+    with transaction.atomic(durable=True):
+        locked = {
+            shipment_id: lock_shipment(shipment_id=shipment_id, seller_id=seller.pk) for shipment_id in sorted(ids)
+        }
+        stale = [
+            (index, locked[parcel.shipment_id])
+            for index, parcel in enumerate(parcels)
+            if locked[parcel.shipment_id].status != Status.PENDING
+        ]
+        if stale:
+            errors = {
+                f"shipments.{index}.id": [
+                    f"Shipment {shipment.id} is {shipment.get_status_display().lower()}, not waiting to be shipped."
+                ]
+                for index, shipment in stale
+            }
+            _index, first = stale[0]
+            raise ShipmentNotPending(
+                " ".join(message for messages in errors.values() for message in messages) + " Nothing was shipped.",
+                shipment_id=first.id,
+                shipment_status=first.status,
+                errors=errors,
+            )
+        for parcel in parcels:
+            _hand_to_carrier(
+                shipment=locked[parcel.shipment_id], carrier=parcel.carrier, tracking_number=parcel.tracking_number
+            )
+    return [locked[shipment_id] for shipment_id in ids]
+
+
+def _hand_to_carrier(*, shipment: Shipment, carrier: str, tracking_number: str) -> None:
+    """The writing core of ``ship``: pending → shipped with its tracking event (caller holds the row lock).
+
+    A blank tracking number with the simulated carrier gets a generated one, and that carrier's steps are
+    scheduled after commit.
+    """
+    carrier = carrier.strip().lower()
+    tracking_number = tracking_number.strip()
+    if carrier == SIMULATED_CARRIER and not tracking_number:
+        tracking_number = "SIM" + secrets.token_hex(6).upper()
+    now = timezone.now()
+    shipment.carrier = carrier
+    shipment.tracking_number = tracking_number
+    shipment.shipped_at = now
+    _move(shipment=shipment, to_status=Status.SHIPPED, location="", description=f"Handed to {carrier}.", at=now)
+    if carrier == SIMULATED_CARRIER:
+        from logistics import tasks  # the task module imports this one
+
+        after_commit(
+            "logistics.simulated_carrier", functools.partial(tasks.schedule_simulated_steps, shipment_id=shipment.id)
+        )
 
 
 # --- Tracking updates ---------------------------------------------------------------------------

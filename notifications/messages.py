@@ -173,15 +173,15 @@ def shipped(
 
 def delivered(*, order_id: str, buyer_id: int, line_ids) -> list[Message]:
     """A parcel arrived: the return window starts."""
-    lines = _order_lines(_order(buyer_id=buyer_id, order_id=order_id), line_ids)
-    window = settings.RETURN_WINDOW_DAYS
+    order = _order(buyer_id=buyer_id, order_id=order_id)
+    lines = _order_lines(order, line_ids)
     return _buyer_message(
         buyer_id=buyer_id,
         kind=Kind.ORDER_DELIVERED,
         title=f"Order {order_id} delivered",
         body=(
             f"{_items(lines) or 'Items of your order'} {'was' if len(lines) == 1 else 'were'} delivered. "
-            f"Not what you expected? You can return items within {window} days."
+            f"{_returns_policy(_seller_of(order, line_ids))}"
         ),
         url=_order_url(order_id),
         lines=lines,
@@ -210,7 +210,15 @@ def return_requested(*, return_id: str, order_id: str, buyer_id: int, seller_id:
 
 def return_approved(*, return_id: str, order_id: str, buyer_id: int, return_code: str) -> list[Message]:
     """The seller takes the item back: the buyer gets the return code to put in the parcel."""
-    item = _return_item(buyer_id=buyer_id, return_id=return_id)
+    ret = _return_request(buyer_id=buyer_id, return_id=return_id)
+    item = f"your return of {ret.line.product_name}" if ret is not None else "your return"
+    seller = ret.seller if ret is not None else None
+    if seller is None:
+        send = "send it back. "
+    elif seller.return_address:
+        send = f"send it back to:\n{seller.return_address}\n"
+    else:
+        send = f"send it back. {seller.return_instructions}\n"
     return _return_update(
         buyer_id=buyer_id,
         return_id=return_id,
@@ -218,10 +226,11 @@ def return_approved(*, return_id: str, order_id: str, buyer_id: int, return_code
         title=f"Return approved for order {order_id}",
         body=(
             f"The seller approved {item} from order {order_id}. "
-            f"Write the return code {return_code} on the parcel and send it back; "
-            "we refund you once the seller receives it."
+            f"Write the return code {return_code} on the parcel and {send}"
+            "We refund you once the seller receives it."
         ),
         return_code=return_code,
+        return_instructions=seller.return_instructions if seller is not None else "",
     )
 
 
@@ -298,15 +307,26 @@ def _order_lines(order, line_ids=None) -> list[dict]:
     ]
 
 
+def _return_request(*, buyer_id: int, return_id: str):
+    """The buyer's return request with its line and seller, or None (a gone account or request)."""
+    user = get_user_model().objects.filter(pk=buyer_id).first()
+    return order_selectors.returns_for_buyer(user=user).filter(pk=return_id).first() if user is not None else None
+
+
 def _return_details(*, buyer_id: int, return_id: str, payload: dict) -> dict:
     """What was asked back: product name, quantity and reason, from the return request (payload keys win)."""
     details = {"product_name": "", "quantity": None, "reason": ""}
-    user = get_user_model().objects.filter(pk=buyer_id).first()
-    ret = order_selectors.returns_for_buyer(user=user).filter(pk=return_id).first() if user is not None else None
+    ret = _return_request(buyer_id=buyer_id, return_id=return_id)
     if ret is not None:
         details.update(product_name=ret.line.product_name, quantity=ret.quantity, reason=ret.reason)
     details.update({key: payload[key] for key in details if payload.get(key)})
     return details
+
+
+def _seller_of(order, line_ids):
+    """The seller of these lines of the order (a parcel is one seller's), loaded with its lines; None without."""
+    wanted = {int(i) for i in line_ids}
+    return next((line.seller for line in order.lines.all() if line.pk in wanted), None) if order else None
 
 
 def _return_item(*, buyer_id: int, return_id: str) -> str:
@@ -333,6 +353,18 @@ def _money(amount) -> str:
 def _refunding(amount) -> str:
     """ " We are refunding 12.50 USD to ...": the sentence a refund adds to a message; none without one."""
     return f" We are refunding {_money(amount)} to your original payment method." if amount else ""
+
+
+def _returns_policy(seller) -> str:
+    """ "Not what you expected? You can return items within 14 days.": the seller's return window in words."""
+    days = seller.return_window if seller is not None else settings.RETURN_WINDOW_DAYS
+    if not days:
+        return f"{seller.store_name if seller is not None else 'The seller'} does not accept returns."
+    return f"Not what you expected? You can return items within {_days(days)}."
+
+
+def _days(days: int) -> str:
+    return f"{days} day{'s' if days != 1 else ''}"
 
 
 def _items(lines: list[dict]) -> str:

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from django import forms
 
+from orders.models import ReturnRequest
+
 NEW_ADDRESS = "new"
 ADDRESS_FIELDS = ("name", "line1", "line2", "city", "region", "postal_code", "country", "phone")
 REQUIRED_ADDRESS_FIELDS = ("name", "line1", "city", "postal_code", "country")
@@ -181,6 +183,18 @@ class OrderFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("end", "The end date must be on or after the start date.")
         return cleaned
+
+
+class SellerReturnFilterForm(OrderFilterForm):
+    """The filters of the seller's returns page: status and the date range of the request."""
+
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "All"), *ReturnRequest.Status.choices])
+    field_order = ("status", "start", "end")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["start"].label = "Requested from"
+        self.fields["end"].label = "Requested to"
 
 
 class _ReasonForm(forms.Form):

@@ -15,6 +15,7 @@ from cart import selectors as cart_selectors
 from logistics import selectors as logistics_selectors
 from orders.errors import OrderNotFound, ReturnNotFound, UnknownShippingMethod
 from orders.models import Order, OrderLine, ReturnRequest
+from sellers import selectors as seller_selectors
 from shop.dates import add_business_days
 from shop.money import quantize
 
@@ -44,6 +45,7 @@ class Quote:
 
     lines: list
     shipping_option: ShippingOption
+    handling_days: int  # the longest handling time of the cart's sellers, in shipping_option's dates
     subtotal: Decimal
     shipping: Decimal
     tax: Decimal
@@ -51,26 +53,36 @@ class Quote:
     currency: str
 
 
-def shipping_options(*, today: date | None = None) -> list[ShippingOption]:
-    """The shipping methods offered, with price and delivery window (weekends do not count)."""
+def shipping_options(*, today: date | None = None, handling_days: int = 0) -> list[ShippingOption]:
+    """The shipping methods offered, with price and delivery window (weekends do not count); the days
+    include ``handling_days``, the longest handling time of the order's sellers (checkout_handling_days)."""
     today = today or timezone.localdate()
-    return [
-        ShippingOption(
-            code=code,
-            label=method["label"],
-            price=quantize(Decimal(str(method["price"]))),
-            min_days=int(method["min_days"]),
-            max_days=int(method["max_days"]),
-            earliest=add_business_days(today, days=int(method["min_days"])),
-            latest=add_business_days(today, days=int(method["max_days"])),
+    options = []
+    for code, method in settings.SHIPPING_METHODS.items():
+        min_days, max_days = handling_days + int(method["min_days"]), handling_days + int(method["max_days"])
+        options.append(
+            ShippingOption(
+                code=code,
+                label=method["label"],
+                price=quantize(Decimal(str(method["price"]))),
+                min_days=min_days,
+                max_days=max_days,
+                earliest=add_business_days(today, days=min_days),
+                latest=add_business_days(today, days=max_days),
+            )
         )
-        for code, method in settings.SHIPPING_METHODS.items()
-    ]
+    return options
 
 
-def shipping_option(*, code: str, today: date | None = None) -> ShippingOption:
+def checkout_handling_days(*, lines) -> int:
+    """The longest handling time of the sellers of these cart lines (one query): the order arrives when
+    its last seller's parcel does."""
+    return max(seller_selectors.handling_days_of(seller_ids={line.seller_id for line in lines}).values(), default=0)
+
+
+def shipping_option(*, code: str, today: date | None = None, handling_days: int = 0) -> ShippingOption:
     """One shipping method by its code (raises UnknownShippingMethod)."""
-    for option in shipping_options(today=today):
+    for option in shipping_options(today=today, handling_days=handling_days):
         if option.code == code:
             return option
     raise UnknownShippingMethod()
@@ -85,14 +97,17 @@ def order_totals(*, subtotal: Decimal, shipping: Decimal) -> Totals:
 
 
 def checkout_quote(*, user, shipping_method: str) -> Quote:
-    """The order the user's cart would become with this shipping method (raises UnknownShippingMethod)."""
-    option = shipping_option(code=shipping_method)
+    """The order the user's cart would become with this shipping method, its delivery dates counting the
+    sellers' handling time (raises UnknownShippingMethod)."""
     view = cart_selectors.cart_view(cart_id=cart_selectors.cart_id_of(user=user))
     lines = list(view.lines)
+    handling_days = checkout_handling_days(lines=lines)
+    option = shipping_option(code=shipping_method, handling_days=handling_days)
     totals = order_totals(subtotal=sum((line.line_total for line in lines), Decimal(0)), shipping=option.price)
     return Quote(
         lines=lines,
         shipping_option=option,
+        handling_days=handling_days,
         subtotal=totals.subtotal,
         shipping=totals.shipping,
         tax=totals.tax,
@@ -144,13 +159,23 @@ def orders_for_buyer(*, user, start_date: date | None = None, end_date: date | N
 
 
 def returns_for_buyer(*, user) -> QuerySet[ReturnRequest]:
-    """The user's return requests, newest first, with their lines."""
-    return ReturnRequest.objects.filter(buyer=user).select_related("line").order_by("-created_at", "-id")
+    """The user's return requests, newest first, with their lines and sellers (where approved ones go)."""
+    return ReturnRequest.objects.filter(buyer=user).select_related("line", "seller").order_by("-created_at", "-id")
 
 
-def returns_for_seller(*, seller) -> QuerySet[ReturnRequest]:
-    """Return requests for the seller's lines, newest first."""
-    return ReturnRequest.objects.filter(seller=seller).select_related("line").order_by("-created_at", "-id")
+def returns_for_seller(
+    *, seller, status: str | None = None, start_date: date | None = None, end_date: date | None = None
+) -> QuerySet[ReturnRequest]:
+    """Return requests for the seller's lines, newest first, optionally of one status and requested between
+    two dates (both inclusive, in the store's time zone, each optional)."""
+    returns = ReturnRequest.objects.filter(seller=seller)
+    if status:
+        returns = returns.filter(status=status)
+    if start_date is not None:
+        returns = returns.filter(created_at__gte=_start_of(start_date))
+    if end_date is not None:
+        returns = returns.filter(created_at__lt=_start_of(end_date + timedelta(days=1)))
+    return returns.select_related("line", "seller").order_by("-created_at", "-id")
 
 
 # Returns that wait for the seller: a decision, or the parcel to be received.
@@ -170,14 +195,21 @@ def return_for_seller(*, seller, return_id: str) -> ReturnRequest:
     return ret
 
 
-def lines_for_seller(*, seller) -> QuerySet[OrderLine]:
-    """The seller's sold lines (orders paid or further, not unpaid or expired), newest order first."""
-    return (
-        OrderLine.objects.filter(seller=seller)
-        .exclude(order__status__in=[Order.Status.PENDING_PAYMENT, Order.Status.EXPIRED])
-        .select_related("order")
-        .order_by("-order__placed_at", "-order_id", "id")
+def lines_for_seller(
+    *, seller, status: str | None = None, start_date: date | None = None, end_date: date | None = None
+) -> QuerySet[OrderLine]:
+    """The seller's sold lines (orders paid or further, not unpaid or expired), newest order first; optionally
+    of one line status and of orders placed between two dates (both inclusive, store time, each optional)."""
+    lines = OrderLine.objects.filter(seller=seller).exclude(
+        order__status__in=[Order.Status.PENDING_PAYMENT, Order.Status.EXPIRED]
     )
+    if status:
+        lines = lines.filter(status=status)
+    if start_date is not None:
+        lines = lines.filter(order__placed_at__gte=_start_of(start_date))
+    if end_date is not None:
+        lines = lines.filter(order__placed_at__lt=_start_of(end_date + timedelta(days=1)))
+    return lines.select_related("order").order_by("-order__placed_at", "-order_id", "id")
 
 
 def returnable_quantity(*, line: OrderLine) -> int:
@@ -204,10 +236,12 @@ def line_cancellable(*, order_status: str, line_status: str, shipment_status: st
 
 
 def return_deadline(*, line: OrderLine) -> datetime | None:
-    """When the buyer can no longer ask to return the line: RETURN_WINDOW_DAYS after delivery (None before)."""
+    """When the buyer can no longer ask to return the line: the seller's return window after delivery
+    (RETURN_WINDOW_DAYS unless the seller set one; 0 days: at delivery). None before delivery. Reads
+    ``line.seller``: load it with the line."""
     if line.delivered_at is None:
         return None
-    return line.delivered_at + timedelta(days=settings.RETURN_WINDOW_DAYS)
+    return line.delivered_at + timedelta(days=line.seller.return_window)
 
 
 def return_window_open(*, line: OrderLine, now: datetime) -> bool:

@@ -39,6 +39,7 @@ from orders.forms import (
     ReceiveReturnForm,
     RejectReturnForm,
     ReturnItemForm,
+    SellerReturnFilterForm,
 )
 from payments import selectors as payment_selectors
 from sellers import selectors as seller_selectors
@@ -190,7 +191,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             "form": form,
             "addresses": addresses,
             "chosen_address": form.value_of("address"),
-            "shipping_options": options,
+            "shipping_options": selectors.shipping_options(handling_days=quote.handling_days),
             "chosen_method": quote.shipping_option.code,
             "quote": quote,
             "item_count": sum(line.quantity for line in quote.lines),
@@ -533,7 +534,10 @@ def _why_not_returnable(line, returnable: int) -> str:
         return "it has not been delivered yet."
     if not returnable:
         return "all of it is already being returned."
-    return f"the {settings.RETURN_WINDOW_DAYS}-day return window has closed."
+    window = line.seller.return_window
+    if not window:
+        return f"{line.seller.store_name} does not accept returns."
+    return f"the {window}-day return window has closed."
 
 
 @never_cache
@@ -561,18 +565,30 @@ def return_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def seller_returns(request: HttpRequest) -> HttpResponse:
-    """Return requests for the seller's items, newest first: approve, reject (with a reason), receive."""
+    """Return requests for the seller's items, newest first, optionally of one status and requested between
+    two dates (a malformed filter is a 400 that lists nothing): approve, reject (with a reason), receive."""
     seller = seller_selectors.seller_of(user=request.user)
-    page = Paginator(selectors.returns_for_seller(seller=seller), SELLER_PAGE_SIZE).get_page(request.GET.get("page"))
+    form = SellerReturnFilterForm(request.GET or None)
+    context = {"seller": seller, "form": form, "reject_form": RejectReturnForm(), "receive_form": ReceiveReturnForm()}
+    if form.is_bound and not form.is_valid():
+        return render(request, "orders/seller_returns.html", {**context, "page": None}, status=400)
+    filters = form.cleaned_data if form.is_bound else {}
+    returns = selectors.returns_for_seller(
+        seller=seller,
+        status=filters.get("status") or None,
+        start_date=filters.get("start"),
+        end_date=filters.get("end"),
+    )
+    page = Paginator(returns, SELLER_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "orders/seller_returns.html",
         {
-            "seller": seller,
+            **context,
             "page": page,
             "returns": list(page.object_list),
-            "reject_form": RejectReturnForm(),
-            "receive_form": ReceiveReturnForm(),
+            "filtered": any(filters.get(name) for name in ("status", "start", "end")),
+            "filter_query": urlencode({name: form.data[name] for name in form.fields if form.data.get(name)}),
         },
     )
 

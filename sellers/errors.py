@@ -21,3 +21,15 @@ class NotASeller(PermissionDenied):
 
 class StoreNotFound(NotFound):
     default_message = "No such store."
+
+
+class InvalidPolicy(DomainError):
+    """A store setting out of its range (handling time, return window, low-stock threshold): nothing changed."""
+
+    code = "validation_error"
+    status = 400
+    title = "Invalid input"
+    default_message = "Some store settings are out of range."
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(self.default_message, errors=errors)

@@ -63,3 +63,8 @@ def low_stock_threshold_of(*, seller_id: F) -> Subquery:
     """The seller's default low-stock threshold as an expression for another app's query, given the
     seller id as an expression (e.g. ``OuterRef("variant__product__seller_id")``): no extra query."""
     return Subquery(Seller.objects.filter(pk=seller_id).values("low_stock_threshold")[:1])
+
+
+def handling_days_of(*, seller_ids: Iterable[int]) -> dict[int, int]:
+    """Each seller's handling time in business days, by seller id (one query); unknown ids are left out."""
+    return dict(Seller.objects.filter(pk__in=list(seller_ids)).values_list("pk", "handling_days"))

@@ -253,7 +253,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Several models have a field named "status"; each choice set gets its own schema name.
-    "ENUM_NAME_OVERRIDES": {"ShipmentStatusEnum": "logistics.models.Shipment.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "ShipmentStatusEnum": "logistics.models.Shipment.Status",
+        "OrderLineStatusEnum": "orders.models.OrderLine.Status",
+        "ReturnStatusEnum": "orders.models.ReturnRequest.Status",
+        "ImportStatusEnum": "catalog.models.ProductImport.Status",
+        "ImportFormatEnum": "catalog.models.ProductImport.Format",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------------------
@@ -328,6 +334,11 @@ LOGISTICS_WEBHOOK_SECRET = env.str("LOGISTICS_WEBHOOK_SECRET", default="") or (
 LOGISTICS_WEBHOOK_TOLERANCE_SECONDS = env.int("LOGISTICS_WEBHOOK_TOLERANCE_SECONDS", default=300)
 # Buyers may ask to return an item this many days after it was delivered.
 RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
+# Bulk catalogue import (catalog.imports): the largest file and the most rows one upload may hold, and the
+# row count above which the dry run runs as a Celery task rather than in the upload request.
+CATALOG_IMPORT_MAX_BYTES = env.int("CATALOG_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+CATALOG_IMPORT_MAX_ROWS = env.int("CATALOG_IMPORT_MAX_ROWS", default=50_000)
+CATALOG_IMPORT_INLINE_ROWS = env.int("CATALOG_IMPORT_INLINE_ROWS", default=1_000)
 
 # --- E-mail -----------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -106,7 +106,7 @@ PRODUCT_FIELDS = (
 )
 JSON_AT = PRODUCT_FIELDS.index("attributes")  # COPY takes JSON as text
 VARIANT_FIELDS = ("sku", "options", "size", "color", "price", "position")
-IMAGE_FIELDS = ("image", "thumbnail", "width", "height", "alt_text", "position")
+IMAGE_FIELDS = ("image", "thumbnail", "width", "height", "alt_text", "color", "position")
 REVIEW_FIELDS = ("user_id", "rating", "title", "body", "created_at")
 
 
@@ -371,12 +371,15 @@ def _plan(number, categories, by_root, sellers, reviewers, wanted) -> _Plan:
     plan = _Plan(product=product, reviews=reviews, actor_id=seller.user_id)
     plan.variants = [(*row[:5], position) for position, row in enumerate(variants)]
     plan.stock = [row[5] for row in variants]
-    picture_colors = list(dict.fromkeys(row[3] for row in variants if row[3]))[:3] or [color]
+    variant_colors = list(dict.fromkeys(row[3] for row in variants if row[3]))
+    picture_colors = variant_colors[:3] or [color]
     for position, picture_color in enumerate(picture_colors):
         image_name, thumb_name = picture_names(leaf.node.slug, picture_color)
         wanted[(leaf.node.slug, picture_color)] = (leaf.node.name, COLORS[picture_color][1], kind.shape)
         alt = f"{name} in {COLORS[picture_color][0].lower()}" if len(variants) > 1 else name
-        plan.images.append((image_name, thumb_name, SIZE, SIZE, alt[:200], position))
+        # Tied to its colour (so the storefront shows the one picked) when the variants have colours.
+        shown_color = picture_color if variant_colors else ""
+        plan.images.append((image_name, thumb_name, SIZE, SIZE, alt[:200], shown_color, position))
     return plan
 
 

@@ -1,7 +1,7 @@
 """Read functions of the catalog app, for pages, the API and other apps.
 
-Split by subject: ``categories`` (the tree), ``products`` (cards, detail, variants, reviews) and
-``pages`` (what storefront pages need beyond that).
+Split by subject: ``categories`` (the tree), ``products`` (cards, detail, variants, reviews),
+``pages`` (what storefront pages need beyond that) and ``seller`` (a seller's own products, every status).
 """
 
 from catalog.selectors.categories import (
@@ -17,6 +17,7 @@ from catalog.selectors.products import (
     card_json,
     categories_with_counts,
     listed_products,
+    options_by_sku,
     product_cards,
     product_cards_queryset,
     product_detail,
@@ -27,9 +28,21 @@ from catalog.selectors.products import (
     variants_for,
     visible_product,
 )
+from catalog.selectors.seller import (
+    SELLER_SORTS,
+    VariantStock,
+    images_of,
+    own_image,
+    own_product,
+    seller_products,
+    variant_stock,
+    with_stock,
+)
 
 __all__ = [
+    "SELLER_SORTS",
     "ProductDetail",
+    "VariantStock",
     "ancestors",
     "card_json",
     "categories_with_counts",
@@ -37,17 +50,24 @@ __all__ = [
     "category_tree",
     "descendant_ids",
     "forget_category_tree",
+    "images_of",
     "listed_products",
+    "options_by_sku",
+    "own_image",
+    "own_product",
     "product_cards",
     "product_cards_queryset",
     "product_detail",
     "product_for_owner",
     "products_of_seller",
     "reviews_for",
+    "seller_products",
     "top_level_categories",
     "variant_of",
+    "variant_stock",
     "variants_for",
     "visible_product",
+    "with_stock",
 ]
 
 # The storefront pages' reads (catalog.views).

@@ -175,7 +175,24 @@ class ProductPage:
     @property
     def default_variant(self) -> VariantChoice | None:
         """What the picker starts on: the first variant in stock, else the first one."""
-        return next((v for v in self.variants if v.in_stock), self.variants[0] if self.variants else None)
+        return self.default_variant_in("")
+
+    def color_named(self, text: str) -> str:
+        """The product's colour ``text`` names (any case, e.g. from ``?color=red``), or ""."""
+        wanted = (text or "").strip().lower()
+        return next((color for color in self.colors if color.lower() == wanted), "") if wanted else ""
+
+    def default_variant_in(self, color: str) -> VariantChoice | None:
+        """The first variant in stock of ``color`` (any colour when blank), else the first of that colour."""
+        variants = [v for v in self.variants if v.color == color] if color else self.variants
+        variants = variants or self.variants
+        return next((v for v in variants if v.in_stock), variants[0] if variants else None)
+
+    def images_for(self, color: str) -> list[ProductImage]:
+        """The gallery for a chosen colour: that colour's pictures first, then the rest in their order."""
+        if not color:
+            return list(self.images)
+        return sorted(self.images, key=lambda image: image.color != color)
 
 
 def _attribute_rows(attributes) -> list[tuple[str, str]]:

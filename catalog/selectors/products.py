@@ -29,7 +29,8 @@ def listed_products() -> QuerySet[Product]:
     return Product.objects.filter(status=Product.Status.ACTIVE)
 
 
-def _first_image() -> Prefetch:
+def first_image_prefetch() -> Prefetch:
+    """Loads each product's first picture into ``first_images`` (a list of at most one)."""
     # A sliced prefetch: one query (a window over product_id) fetches the first image of every product.
     return Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")[:1], to_attr=CARD_IMAGES)
 
@@ -41,7 +42,7 @@ def product_cards_queryset(queryset: QuerySet[Product] | None = None) -> QuerySe
         queryset.select_related("seller", "category")
         .defer("search_vector")
         .annotate(in_stock=inventory_selectors.product_in_stock())
-        .prefetch_related(_first_image())
+        .prefetch_related(first_image_prefetch())
     )
 
 
@@ -52,7 +53,7 @@ def product_cards(products: Sequence[Product]) -> list[Product]:
     products = list(products)
     if not products:
         return products
-    prefetch_related_objects(products, "seller", "category", _first_image())
+    prefetch_related_objects(products, "seller", "category", first_image_prefetch())
     unknown = [p.pk for p in products if getattr(p, "in_stock", None) is None]
     if unknown:
         stocked = set(
@@ -131,6 +132,11 @@ def product_detail(*, product_id: int, user=None) -> ProductDetail:
 def variant_of(*, product_id: int, sku: str) -> Variant | None:
     """One variant of a product by SKU, annotated with ``available``; None when the product has no such SKU."""
     return variants_for(product_id=product_id).filter(sku=sku).first()
+
+
+def options_by_sku(*, skus: Iterable[str]) -> dict[str, dict]:
+    """Each known SKU's options (``{"size": "M"}``; ``{}`` for none), in one query; unknown SKUs are left out."""
+    return dict(Variant.objects.filter(sku__in=set(skus)).values_list("sku", "options"))
 
 
 def reviews_for(*, product_id: int) -> QuerySet[Review]:

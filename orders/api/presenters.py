@@ -94,6 +94,7 @@ def render_shipment(shipment) -> dict:
 
 
 def render_return(ret: ReturnRequest) -> dict:
+    """A return request; once approved, with where the buyer sends it (load ``ret.seller`` with it)."""
     return {
         "id": ret.pk,
         "order": ret.order_id,
@@ -106,6 +107,8 @@ def render_return(ret: ReturnRequest) -> dict:
         "status": ret.status,
         "return_code": ret.return_code or None,
         "rejection_reason": ret.rejection_reason or None,
+        "return_address": (ret.seller.return_address or None) if ret.status == ReturnRequest.Status.APPROVED else None,
+        "return_instructions": ret.seller.return_instructions if ret.status == ReturnRequest.Status.APPROVED else None,
         "resellable": ret.resellable,
         "refund": None
         if ret.refund_amount is None
@@ -359,6 +362,14 @@ class ReturnSerializer(serializers.Serializer):
     status = serializers.CharField(help_text="requested, approved, rejected or received.")
     return_code = serializers.CharField(allow_null=True)
     rejection_reason = serializers.CharField(allow_null=True)
+    return_address = serializers.CharField(
+        allow_null=True,
+        help_text="Where to send the parcel, once approved (null before, after, or when the seller gave none).",
+    )
+    return_instructions = serializers.CharField(
+        allow_null=True,
+        help_text="Once approved: the return address, or how the seller will tell you where to send it.",
+    )
     resellable = serializers.BooleanField(allow_null=True)
     refund = ReturnRefundSerializer(allow_null=True)
     created_at = serializers.DateTimeField()

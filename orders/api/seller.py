@@ -18,29 +18,79 @@ from orders.api.presenters import (
     render_return,
     render_seller_line,
 )
-from orders.models import ReturnRequest
+from orders.models import OrderLine, ReturnRequest
 from sellers import selectors as seller_selectors
 from shop.api.fields import MoneyField
 from shop.money import to_str
 
 
+def _date_range_query(name: str, *, status_choices, status_help: str, date_help: str) -> type[serializers.Serializer]:
+    """The query of a seller list: ``status``, and ``from``/``to`` (inclusive dates, store time; ``from``
+    is a keyword, hence the serializer is built rather than declared)."""
+
+    def validate(self, attrs):
+        if attrs.get("from") and attrs.get("to") and attrs["from"] > attrs["to"]:
+            raise serializers.ValidationError({"to": ["Must be on or after from."]})
+        return attrs
+
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "status": serializers.ChoiceField(choices=status_choices, required=False, help_text=status_help),
+            "from": serializers.DateField(required=False, help_text=f"{date_help} on or after this day (YYYY-MM-DD)."),
+            "to": serializers.DateField(required=False, help_text=f"{date_help} on or before this day (YYYY-MM-DD)."),
+            "validate": validate,
+        },
+    )
+
+
+SellerOrderListQuery = _date_range_query(
+    "SellerOrderListQuery",
+    status_choices=OrderLine.Status.choices,
+    status_help="Only lines in this status.",
+    date_help="Only lines of orders placed",
+)
+SellerReturnListQuery = _date_range_query(
+    "SellerReturnListQuery",
+    status_choices=ReturnRequest.Status.choices,
+    status_help="Only returns in this status.",
+    date_help="Only returns requested",
+)
+
+
+def _filters(query_class, request) -> dict:
+    """The list's validated filters as selector arguments (a malformed one is a 400 validation_error)."""
+    query = query_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    data = query.validated_data
+    return {"status": data.get("status"), "start_date": data.get("from"), "end_date": data.get("to")}
+
+
 class SellerOrderListView(GenericAPIView):
-    """The lines of paid orders that are the calling seller's products, newest order first."""
+    """The lines of paid orders that are the calling seller's products, newest order first; ``?status=``,
+    ``?from=`` and ``?to=`` filter them."""
 
     serializer_class = SellerLineSerializer
     list_key = "lines"
     problem_responses = {403: "The caller is not a seller (permission_denied)."}
 
     @extend_schema(
-        operation_id="seller_orders_list", summary="Your sold items", responses={200: SellerLineSerializer(many=True)}
+        operation_id="seller_orders_list",
+        summary="Your sold items",
+        parameters=[SellerOrderListQuery],
+        responses={200: SellerLineSerializer(many=True)},
     )
     def get(self, request):
-        page = self.paginate_queryset(selectors.lines_for_seller(seller=seller_selectors.seller_of(user=request.user)))
+        seller = seller_selectors.seller_of(user=request.user)
+        lines = selectors.lines_for_seller(seller=seller, **_filters(SellerOrderListQuery, request))
+        page = self.paginate_queryset(lines)
         return self.get_paginated_response([render_seller_line(line) for line in page])
 
 
 class SellerReturnListView(GenericAPIView):
-    """Return requests for the calling seller's items, newest first."""
+    """Return requests for the calling seller's items, newest first; ``?status=``, ``?from=`` and ``?to=``
+    filter them."""
 
     serializer_class = ReturnSerializer
     list_key = "returns"
@@ -49,11 +99,13 @@ class SellerReturnListView(GenericAPIView):
     @extend_schema(
         operation_id="seller_returns_list",
         summary="Returns of your items",
+        parameters=[SellerReturnListQuery],
         responses={200: ReturnSerializer(many=True)},
     )
     def get(self, request):
         seller = seller_selectors.seller_of(user=request.user)
-        page = self.paginate_queryset(selectors.returns_for_seller(seller=seller))
+        returns = selectors.returns_for_seller(seller=seller, **_filters(SellerReturnListQuery, request))
+        page = self.paginate_queryset(returns)
         return self.get_paginated_response([render_return(ret) for ret in page])
 
 
@@ -66,6 +118,11 @@ class _SellerReturnActionView(GenericAPIView):
         404: "No such return of the caller's items (not_found).",
         409: "Not possible in the return's state (illegal_transition).",
     }
+
+    def initial(self, request, *args, **kwargs):
+        """Who asks is checked before what they send: a buyer is told 403, not how to fill the form."""
+        super().initial(request, *args, **kwargs)
+        seller_selectors.seller_of(user=request.user)
 
     def answer(self, ret: ReturnRequest, **extra) -> Response:
         """``{"return": ...}`` read back for the calling seller, then ``extra`` members."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from inventory import services as inventory_services
@@ -46,8 +47,8 @@ def request_return(*, user, order_id: str, product_id: int, quantity: int, reaso
     """Ask to return ``quantity`` delivered units of a product of the buyer's order.
 
     Raises OrderNotFound (anyone else's order), ItemNotInOrder, ItemNotDelivered, ReturnWindowClosed
-    (RETURN_WINDOW_DAYS after delivery) and ReturnQuantityExceeded (more than delivered minus what
-    open or received requests already cover).
+    (past the seller's return window after delivery, naming it; a window of 0 takes no returns) and
+    ReturnQuantityExceeded (more than delivered minus what open or received requests already cover).
     """
     with transaction.atomic(durable=True):
         order = lock_order(order_id=order_id, buyer=user)
@@ -57,11 +58,14 @@ def request_return(*, user, order_id: str, product_id: int, quantity: int, reaso
         delivered = [line for line in lines if line.status in selectors.RETURNABLE_LINE_STATUSES]
         if not delivered:
             raise ItemNotDelivered()
+        prefetch_related_objects(delivered, "seller")  # each line's return window is its seller's
         now = timezone.now()
         in_window = [line for line in delivered if selectors.return_window_open(line=line, now=now)]
         if not in_window:
-            closed = max(selectors.return_deadline(line=line) for line in delivered)
-            raise ReturnWindowClosed(closed_at=closed.isoformat())
+            last = max(delivered, key=lambda line: selectors.return_deadline(line=line))
+            raise ReturnWindowClosed(
+                _window_closed_message(last), closed_at=selectors.return_deadline(line=last).isoformat()
+            )
         requests = list(ReturnRequest.objects.filter(line__in=in_window).only("line_id", "quantity", "status"))
         returnable = {line.pk: selectors.units_returnable(line=line, requests=requests) for line in in_window}
         line = next((line for line in in_window if returnable[line.pk] >= quantity), None)
@@ -73,6 +77,18 @@ def request_return(*, user, order_id: str, product_id: int, quantity: int, reaso
         _record(order, Kind.RETURN_REQUESTED, ret, actor=user, quantity=quantity, reason=reason[:500])
         _publish("return.requested", ret)
     return ret
+
+
+def _window_closed_message(line: OrderLine) -> str:
+    """Why the line can no longer be returned, naming its seller's window and the day it was delivered."""
+    seller = line.seller
+    if not seller.return_window:
+        return f"{seller.store_name} does not accept returns."
+    delivered, days = timezone.localtime(line.delivered_at), seller.return_window
+    return (
+        f"Returns to {seller.store_name} are accepted within {days} day{'s' if days != 1 else ''} of delivery; "
+        f"this item was delivered on {delivered.day} {delivered:%b}."
+    )
 
 
 def approve_return(*, user, return_id: str) -> ReturnRequest:

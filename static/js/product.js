@@ -1,7 +1,8 @@
 // The product page: a gallery that swaps pictures in place, and a variant picker that shows which
 // size/colour combinations exist and are in stock and tells the add-to-cart form which variant to add.
-// Without JavaScript the page shows thumbnail links (?image=N), a plain table of variants with their
-// availability, and the form's own option list.
+// Picking a colour shows that colour's first picture. Without JavaScript the page shows thumbnail links
+// (?image=N; ?color=X puts that colour's pictures first), a plain table of variants with their availability,
+// and the form's own option list.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -16,6 +17,11 @@
     main.removeAttribute("height");
     thumbs.forEach(function (t) { t.removeAttribute("aria-current"); });
     thumb.setAttribute("aria-current", "true");
+  }
+  // A colour picked in the variant picker shows that colour's first picture (pictures carry data-color).
+  function showColor(color) {
+    var thumb = thumbs.filter(function (t) { return t.getAttribute("data-color") === color; })[0];
+    if (main && thumb) show(thumb);
   }
   if (main) {
     thumbs.forEach(function (thumb, index) {
@@ -150,7 +156,10 @@
 
   groups.forEach(function (g) {
     g.inputs.forEach(function (input) {
-      input.addEventListener("change", function () { refresh(g.name); });
+      input.addEventListener("change", function () {
+        refresh(g.name);
+        if (g.name === "color") showColor(input.value);
+      });
     });
   });
   refresh(null);

@@ -635,6 +635,7 @@ def test_detail_has_the_contract_fields(api_client, shoes):
             "url": "/media/products/x/a.jpg",
             "thumbnail": "/media/products/x/a-400.webp",
             "alt": "Side",
+            "color": "",
             "width": 800,
             "height": 600,
         }

@@ -49,10 +49,11 @@ def test_paid_order_gets_one_pending_shipment_per_seller_with_its_lines(order_pa
     assert created[first]["buyer_id"] == order_paid["buyer_id"]
 
 
-def test_eta_is_the_paid_date_plus_the_methods_most_business_days_skipping_the_weekend(order_paid):
-    # Standard is 5 business days: Thursday 26 → Fri 27, Mon 30, Tue 1, Wed 2, Thu 3 December.
+def test_eta_is_the_paid_date_plus_handling_and_the_methods_most_business_days_skipping_the_weekend(order_paid):
+    # A seller's default handling day, then standard's 5 business days: Thursday 26 → Fri 27 (handling),
+    # Mon 30, Tue 1, Wed 2, Thu 3, Fri 4 December.
     logistics_events.create_shipments_for_paid_order(event_id="evt-1", **order_paid)
-    assert set(Shipment.objects.values_list("eta", flat=True)) == {dt.date(2026, 12, 3)}
+    assert set(Shipment.objects.values_list("eta", flat=True)) == {dt.date(2026, 12, 4)}
 
 
 @pytest.mark.parametrize(

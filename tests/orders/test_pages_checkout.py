@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 # Pinned query budgets for a signed-in buyer, the user, the header's seller check and cart badge included
 # (the session comes from the cache); each page's test also shows the count does not grow with the lines.
-CHECKOUT_QUERIES = 7  # + address book, cart id, cart lines, their pictures
+CHECKOUT_QUERIES = 8  # + address book, cart id, cart lines, their pictures, their sellers' handling days
 PAY_QUERIES = 5  # + order, its lines with their sellers
 ORDER_QUERIES = 6  # + the payments of an unpaid order
 
@@ -164,7 +164,7 @@ def test_checkout_page_lists_the_address_book_and_both_shipping_methods_with_pri
     assert "5 Someone Else Road" not in html
     assert "Blue Mug" in html
     assert "$25.00" in html
-    for option in selectors.shipping_options():
+    for option in selectors.shipping_options(handling_days=1):  # the seller's default handling time
         assert f'value="{option.code}"' in html
         assert f"{option.label}</span>" in html
         assert f"${option.price:.2f}" in html
