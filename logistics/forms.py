@@ -7,6 +7,7 @@ from django import forms
 from logistics.carriers import CARRIERS
 from logistics.models import Shipment
 from logistics.services import SIMULATED_CARRIER
+from shop.forms import DateRangeForm, optional_date
 
 
 class ShipForm(forms.Form):
@@ -32,26 +33,11 @@ class ShipForm(forms.Form):
         return cleaned
 
 
-def _optional_date(label: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a date like 2026-01-31."},
-    )
-
-
-class ShipmentFilterForm(forms.Form):
+class ShipmentFilterForm(DateRangeForm):
     """The filters of the seller's orders page: status, the day the order was paid (a range), a search."""
 
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "All"), *Shipment.Status.choices])
-    start = _optional_date("Paid from")
-    end = _optional_date("Paid to")
+    start = optional_date("Paid from")
+    end = optional_date("Paid to")
     q = forms.CharField(label="Order id or buyer", required=False, max_length=100)
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            self.add_error("end", "The end date must be on or after the start date.")
-        return cleaned
+    field_order = ("status", "start", "end", "q")

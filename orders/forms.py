@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from django import forms
 
 from orders.models import ReturnRequest
+from shop.forms import DateRangeForm
 
 NEW_ADDRESS = "new"
 ADDRESS_FIELDS = ("name", "line1", "line2", "city", "region", "postal_code", "country", "phone")
@@ -161,28 +162,8 @@ RETURN_REASONS = (
 DETAILS_MAX = 400
 
 
-def _optional_date(label: str) -> forms.DateField:
-    """An optional day, picked with the browser's date input."""
-    return forms.DateField(
-        label=label,
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a date like 2026-01-31."},
-    )
-
-
-class OrderFilterForm(forms.Form):
+class OrderFilterForm(DateRangeForm):
     """The date range of "Your orders": both ends optional and inclusive."""
-
-    start = _optional_date("From")
-    end = _optional_date("To")
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            self.add_error("end", "The end date must be on or after the start date.")
-        return cleaned
 
 
 class SellerReturnFilterForm(OrderFilterForm):
