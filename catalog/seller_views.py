@@ -212,6 +212,8 @@ def _rebuilt_editor(data: QueryDict, existing: list[selectors.VariantStock]) -> 
         rows.append(row)
         taken.add((stock.variant.size.lower(), stock.variant.color.lower()))
     for size, color in combinations(sizes or [""], colors or [""]):
+        if len(rows) > services.MAX_VARIANTS:
+            break  # one too many is enough to say so; hundreds of typed values build no more
         key = (size.lower(), color.lower())
         if key in taken or (key == ("", "") and existing):
             continue
