@@ -12,10 +12,11 @@ class AddressInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "name", "is_staff", "is_active", "date_joined"]
+    list_display = ["email", "name", "email_verified", "is_staff", "is_active", "date_joined"]
+    list_filter = ["email_verified", "is_staff", "is_active"]
     search_fields = ["email", "name"]
     fieldsets = [
-        (None, {"fields": ["email", "password"]}),
+        (None, {"fields": ["email", "email_verified", "password"]}),
         ("Profile", {"fields": ["name"]}),
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),

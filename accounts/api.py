@@ -1,17 +1,23 @@
-"""Accounts API: register, JWT tokens, the caller's profile and address book."""
+"""Accounts API: register, JWT tokens (two-factor aware, rotated, revocable), password reset, the caller's
+profile and address book."""
 
+from django.contrib.auth.models import update_last_login
 from django.contrib.auth.password_validation import validate_password
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenObtainSerializer
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from accounts import selectors, services
+from accounts import links, selectors, services
 from accounts.models import Address, User
 from sellers import selectors as seller_selectors
+from shop.api.throttling import ScopedRateThrottle
 
 
 class AuthThrottleMixin:
@@ -33,12 +39,19 @@ class RegisterSerializer(serializers.Serializer):
         return value
 
     def validate(self, attrs):
-        candidate = User(email=attrs["email"], name=attrs["name"])
-        try:
-            validate_password(attrs["password"], user=candidate)
-        except Exception as exc:  # django.core.exceptions.ValidationError
-            raise serializers.ValidationError({"password": list(getattr(exc, "messages", [str(exc)]))}) from None
+        errors = _password_errors(attrs["password"], User(email=attrs["email"], name=attrs["name"]))
+        if errors:
+            raise serializers.ValidationError({"password": errors})
         return attrs
+
+
+def _password_errors(password: str, user: User) -> list[str]:
+    """Why Django's password validators refuse ``password`` for ``user`` (empty: acceptable)."""
+    try:
+        validate_password(password, user=user)
+    except Exception as exc:  # django.core.exceptions.ValidationError
+        return list(getattr(exc, "messages", [str(exc)]))
+    return []
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -56,22 +69,130 @@ class RegisterView(AuthThrottleMixin, GenericAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = services.register_user(**serializer.validated_data)
+        services.send_verification(user=user, site_url=links.site_root(request))
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
-class TokenView(AuthThrottleMixin, TokenObtainPairView):
-    """Exchange e-mail and password for an access and a refresh JWT (401 on wrong credentials)."""
+class TokenSerializer(TokenObtainPairSerializer):
+    otp = serializers.CharField(
+        required=False,
+        write_only=True,
+        max_length=12,
+        help_text="The 6-digit code of the account's authenticator app; required once two-factor sign-in is on.",
+    )
 
+    def validate(self, attrs):
+        TokenObtainSerializer.validate(self, attrs)  # the password (and django-axes); sets self.user
+        services.check_two_factor(user=self.user, code=attrs.get("otp"))
+        refresh = self.get_token(self.user)  # issued only once every factor passed
+        if jwt_settings.UPDATE_LAST_LOGIN:
+            update_last_login(None, self.user)
+        return {"refresh": str(refresh), "access": str(refresh.access_token)}
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField(help_text="Access JWT: send as `Authorization: Bearer …`; lives minutes.")
+    refresh = serializers.CharField(help_text="Refresh JWT: exchange at /auth/token/refresh; single use.")
+
+
+class TokenView(AuthThrottleMixin, TokenObtainPairView):
+    """Exchange e-mail and password (and ``otp`` for two-factor accounts) for an access and a refresh JWT."""
+
+    serializer_class = TokenSerializer
     problem_responses = {
-        401: "Wrong e-mail or password (authentication_failed).",
+        400: "A two-factor account sent no otp (otp_required), or invalid input (validation_error).",
+        401: "Wrong e-mail or password (authentication_failed), or wrong otp (invalid_otp).",
         429: "Too many attempts (throttled or too_many_login_attempts).",
     }
 
+    @extend_schema(responses={200: TokenPairSerializer}, summary="Sign in: get an access and a refresh token")
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
 
 class TokenRefresh(AuthThrottleMixin, TokenRefreshView):
-    """Exchange a refresh JWT for a new access JWT."""
+    """Exchange a refresh JWT for a new access JWT and a new refresh JWT; the one sent is revoked."""
 
-    problem_responses = {401: "Invalid or expired refresh token (authentication_failed)."}
+    problem_responses = {401: "Invalid, expired or revoked refresh token (authentication_failed)."}
+
+
+class LogoutSerializer(serializers.Serializer):
+    refresh = serializers.CharField(help_text="The refresh JWT to revoke.")
+
+
+class LogoutView(AuthThrottleMixin, GenericAPIView):
+    """Sign a mobile client out: revoke its refresh JWT (its access JWT lapses within minutes)."""
+
+    serializer_class = LogoutSerializer
+    problem_responses = {400: "The refresh token is invalid, expired or already revoked (validation_error)."}
+
+    @extend_schema(responses={204: None}, summary="Sign out: revoke a refresh token")
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            RefreshToken(serializer.validated_data["refresh"]).blacklist()
+        except TokenError:
+            raise serializers.ValidationError(
+                {"refresh": ["This token is invalid, expired or already revoked."]}
+            ) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllView(GenericAPIView):
+    """Sign the caller out of every app: revoke all their refresh JWTs."""
+
+    serializer_class = None
+
+    @extend_schema(request=None, responses={204: None}, summary="Sign out everywhere: revoke every refresh token")
+    def post(self, request):
+        services.revoke_refresh_tokens(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetView(AuthThrottleMixin, GenericAPIView):
+    """Mail a password-reset link if an account has the address: 202 whether it has or not."""
+
+    serializer_class = PasswordResetSerializer
+
+    @extend_schema(responses={202: None}, summary="Forgot password: mail a reset link")
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.request_password_reset(email=serializer.validated_data["email"], site_url=links.site_root(request))
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64, help_text="The uidb64 part of the mailed link.")
+    token = serializers.CharField(max_length=128, help_text="The token part of the mailed link.")
+    new_password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+
+    def validate(self, attrs):
+        attrs["user"] = links.user_for_reset(attrs["uid"], attrs["token"])
+        errors = _password_errors(attrs["new_password"], attrs["user"])
+        if errors:
+            raise serializers.ValidationError({"new_password": errors})
+        return attrs
+
+
+class PasswordResetConfirmView(AuthThrottleMixin, GenericAPIView):
+    """Set a new password with the uid and token of a reset link; every session and refresh token ends."""
+
+    serializer_class = PasswordResetConfirmSerializer
+    problem_responses = {400: "The link is invalid or expired (invalid_link), or a weak password (validation_error)."}
+
+    @extend_schema(responses={204: None}, summary="Set a new password from a reset link")
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.set_password(user=data["user"], password=data["new_password"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class SellerSummarySerializer(serializers.Serializer):
@@ -88,8 +209,8 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "name", "is_seller", "seller", "date_joined"]
-        read_only_fields = ["id", "email", "date_joined"]
+        fields = ["id", "email", "email_verified", "name", "is_seller", "seller", "date_joined"]
+        read_only_fields = ["id", "email", "email_verified", "date_joined"]
 
     def get_is_seller(self, user) -> bool:
         return self.context["seller"] is not None

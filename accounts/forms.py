@@ -1,4 +1,4 @@
-"""Storefront forms for signing up, signing in and the address book."""
+"""Storefront forms for signing up, signing in, recovering and securing an account, and the address book."""
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -6,6 +6,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 
 from accounts import selectors
 from accounts.models import Address, User
+from shop.countries import CountryField
 
 
 class SignUpForm(forms.Form):
@@ -45,7 +46,50 @@ class SignInForm(AuthenticationForm):
     }
 
 
+class EmailForm(forms.Form):
+    """ "Forgot your password?": the address to send the reset link to."""
+
+    email = forms.EmailField(
+        label="E-mail", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+
+
+class CodeForm(forms.Form):
+    """A 6-digit code from an authenticator app (two-factor sign-in)."""
+
+    code = forms.RegexField(
+        r"^\s*\d{6}\s*$",
+        label="6-digit code",
+        max_length=12,
+        error_messages={"invalid": "Enter the 6 digits your authenticator app shows."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+class ChangeEmailForm(forms.Form):
+    """A new sign-in address, confirmed with the current password; it applies once its link is opened."""
+
+    email = forms.EmailField(
+        label="New e-mail", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label="Current password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("Your current password is not correct.")
+        return password
+
+
 class AddressForm(forms.ModelForm):
+    country = CountryField()
+
     class Meta:
         model = Address
         fields = ["name", "line1", "line2", "city", "region", "postal_code", "country", "phone", "is_default"]
@@ -55,7 +99,6 @@ class AddressForm(forms.ModelForm):
             "line2": "Address line 2",
             "region": "State / region",
             "postal_code": "Postal code",
-            "country": "Country code",
             "is_default": "Use as my default address",
         }
         widgets = {
@@ -65,15 +108,16 @@ class AddressForm(forms.ModelForm):
             "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
             "region": forms.TextInput(attrs={"autocomplete": "address-level1"}),
             "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code"}),
-            "country": forms.TextInput(attrs={"autocomplete": "country", "maxlength": 2, "placeholder": "US"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
         }
 
-    def clean_country(self):
-        country = self.cleaned_data["country"].strip().upper()
-        if len(country) != 2 or not country.isalpha():
-            raise forms.ValidationError("Use the two-letter country code, e.g. US.")
-        return country
 
-
-__all__ = ["AddressForm", "SignInForm", "SignUpForm", "password_validators_help_texts"]
+__all__ = [
+    "AddressForm",
+    "ChangeEmailForm",
+    "CodeForm",
+    "EmailForm",
+    "SignInForm",
+    "SignUpForm",
+    "password_validators_help_texts",
+]

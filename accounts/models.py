@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 def normalize_email(email: str) -> str:
@@ -37,6 +38,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May use the Django admin.")
     date_joined = models.DateTimeField(default=timezone.now)
+    email_verified = models.BooleanField(
+        default=False, help_text="The user opened the link mailed to this address (required to sell)."
+    )
+    session_epoch = models.PositiveIntegerField(
+        default=0, editable=False, help_text='Raised by "sign out everywhere": ends every earlier session.'
+    )
 
     objects = UserManager()
 
@@ -57,6 +64,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        """Django's hash of the password, plus the session epoch once raised: either change ends old sessions."""
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        key_salt = "accounts.User.get_session_auth_hash"
+        value = f"{self.password}:{self.session_epoch}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class Address(models.Model):

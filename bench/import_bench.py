@@ -77,7 +77,7 @@ def main() -> int:
     category = Category.objects.filter(slug="bench-import").first() or services.create_category(
         name="Bench import", slug="bench-import"
     )
-    user = register_user(email=f"bench-{run}@example.com", password=uuid.uuid4().hex, name="Bench")
+    user = register_user(email=f"bench-{run}@example.com", password=uuid.uuid4().hex, name="Bench", email_verified=True)
     seller = become_seller(user=user, store_name=f"Bench import {run}")
     content = catalogue_file(run, category.slug)
     rows = PRODUCTS * VARIANTS

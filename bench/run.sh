@@ -86,10 +86,15 @@ done
 # --- The app's environment: production settings on loopback ------------------------------------------
 export DATABASE_URL=$BENCH_DATABASE_URL REDIS_URL=$BENCH_REDIS_URL CACHE_KEY_PREFIX=bench
 export DEBUG=0 SECRET_KEY="bench-$($PY -c 'import secrets; print(secrets.token_urlsafe(40))')"
+export METRICS_TOKEN="bench-$($PY -c 'import secrets; print(secrets.token_urlsafe(24))')"
 export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 LOG_LEVEL=WARNING
 # wrk sends a different X-Forwarded-For per request (bench/wrk/paths.lua): the app trusts one proxy,
 # so the per-client API throttle sees thousands of shoppers rather than one client over its limit.
 export TRUSTED_PROXY_COUNT=1
+# Each bench shopper checks out far more often than a person (FLOW_BUYERS loop the whole flow), and a run's
+# last flows may end unpaid: lift the per-buyer pace caps of fair holds (orders.services.fairness), not the
+# units or open orders a buyer may hold.
+export CHECKOUTS_PER_MINUTE=1000000 CHECKOUT_BACKOFF_AFTER=1000000
 unset CELERY_BROKER_URL
 
 # --- Database: migrate and seed the 100k catalog (only what is missing) ------------------------------

@@ -93,10 +93,16 @@ class CheckoutLine:
     quantity: int
 
 
-def option_label(options: dict) -> str:
-    """ "M / Red / Cotton": size and colour first, then the other options by name."""
+def option_items(options: dict) -> list[tuple[str, str]]:
+    """A variant's options as (name, value) in display order: size and colour first, then the others by name;
+    empty values left out. Every page listing options (cart, checkout, payment, order) uses this order."""
     keys = [k for k in LEADING_OPTIONS if options.get(k)] + sorted(k for k in options if k not in LEADING_OPTIONS)
-    return " / ".join(str(options[k]) for k in keys if options.get(k) not in (None, ""))
+    return [(k, str(options[k])) for k in keys if options.get(k) not in (None, "")]
+
+
+def option_label(options: dict) -> str:
+    """ "M / Red / Cotton": the values of option_items."""
+    return " / ".join(value for _name, value in option_items(options))
 
 
 def ordered_options(options: dict | None) -> dict:

@@ -37,6 +37,11 @@ def _user_cart_id(*, user, create: bool) -> int | None:
     return cart_id
 
 
+def user_cart_id(*, user) -> int:
+    """The user's one cart, started if they have none: for callers without a request (seed_demo)."""
+    return _user_cart_id(user=user, create=True)
+
+
 def cart_id_for(*, request: HttpRequest, create: bool) -> int | None:
     """The visitor's cart: the signed-in user's one cart (started race-free when ``create``), else the
     guest's from the session (a new one, remembered in the session, when ``create``); None when there is

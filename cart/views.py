@@ -19,6 +19,7 @@ from cart.errors import InvalidQuantity
 from cart.forms import AddToCartForm, QuantityForm, first_error
 from catalog import selectors as catalog_selectors
 from shop.errors import DomainError, FieldConflict
+from shop.throttles import throttled
 
 # --- The cart page ----------------------------------------------------------------------------------
 
@@ -112,6 +113,7 @@ def _confirm_page(request: HttpRequest, product_id: int, form: AddToCartForm, *,
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@throttled("cart_add", per="visitor")
 def add(request: HttpRequest, product_id: int) -> HttpResponse:
     """Add to cart. htmx (the product page) gets a status fragment and the badge out of band; a plain
     POST redirects to the cart; a plain GET is the confirmation page."""

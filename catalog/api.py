@@ -128,6 +128,7 @@ def render_review(review) -> dict:
         "body": review.body,
         "author": _author(review.user),
         "created_at": review.created_at,
+        "verified_purchase": review.verified_purchase,
     }
 
 
@@ -230,6 +231,9 @@ class ReviewSerializer(serializers.Serializer):
     body = serializers.CharField()
     author = serializers.CharField(help_text='First name and last initial, e.g. "Ann S."')
     created_at = serializers.DateTimeField()
+    verified_purchase = serializers.BooleanField(
+        help_text="Written by a buyer who received the product (every review since only they may write one)."
+    )
 
 
 class CategorySerializer(serializers.Serializer):
@@ -696,7 +700,7 @@ class SellerProductListView(GenericAPIView):
 
 
 class ReviewListCreateView(PublicReadMixin, GenericAPIView):
-    """A product's reviews, newest first (anyone); a signed-in buyer writes one (one per product)."""
+    """A product's reviews, newest first (anyone); a signed-in buyer who received it writes one (one per product)."""
 
     serializer_class = ReviewWriteSerializer
     list_key = "reviews"
@@ -705,7 +709,10 @@ class ReviewListCreateView(PublicReadMixin, GenericAPIView):
     def problem_responses(self):
         if self.request.method == "POST":
             return {
-                403: "The product's own seller cannot review it (own_product).",
+                403: (
+                    "The product's own seller cannot review it (own_product); nor can a buyer who has not received"
+                    " it (not_a_verified_buyer)."
+                ),
                 409: "The caller already reviewed this product (already_reviewed).",
             }
         return {}

@@ -75,3 +75,10 @@ class AlreadyReviewed(DomainError):
 class OwnProductReview(PermissionDenied):
     code = "own_product"
     default_message = "Sellers cannot review their own products."
+
+
+class NotAVerifiedBuyer(PermissionDenied):
+    """Only a buyer who received the product (a delivered order line) may review it."""
+
+    code = "not_a_verified_buyer"
+    default_message = "Only buyers who received this product can review it."

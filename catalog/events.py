@@ -1,5 +1,6 @@
-"""What the catalog does when the orders app announces a sale, a cancellation or a return: the products'
-sales figures follow (``catalog.services.record_sales``, once per event)."""
+"""What the catalog does when the orders app announces a sale, a cancellation, a return or a delivery: the
+products' sales figures follow (``catalog.services.record_sales``, once per event), and a buyer who received a
+product may review it (``catalog.services.record_received``)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,9 @@ def uncount_units_returned(*, event_id: str, product_id: int | None = None, quan
     """Returned units are a sale undone."""
     if product_id is not None:
         services.record_sales(event_id=event_id, units={product_id: -int(quantity)})
+
+
+@subscriber("order.lines_delivered", name="catalog.record_received_products")
+def record_received_products(*, event_id: str, buyer_id: int, product_ids: list[int], **_) -> None:
+    """The buyer received these products: their reviews of them are verified purchases."""
+    services.record_received(event_id=event_id, user_id=int(buyer_id), product_ids=[int(p) for p in product_ids])

@@ -137,6 +137,8 @@ class Review(models.Model):
     title = models.CharField(max_length=150)
     body = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Written by a buyer who received the product (every review since the rule; older and demo ones are not).
+    verified_purchase = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -221,3 +223,21 @@ class ProductImport(models.Model):
 
     def __str__(self) -> str:
         return f"Import #{self.pk} {self.file_name}"
+
+
+class VerifiedPurchase(models.Model):
+    """A buyer received this product (the orders app said so in "order.lines_delivered"): they may review it,
+    and their review shows "Verified purchase". One per buyer and product, whatever they bought again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    event_id = models.CharField(max_length=64, help_text="The outbox event that first showed the delivery.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "product"], name="catalog_verified_purchase_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"user {self.user_id} received product {self.product_id}"

@@ -12,11 +12,12 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from catalog import services
+from catalog.errors import NotAVerifiedBuyer
 from catalog.forms import PAGE_SIZE, RATING_CHOICES, SORT_LABELS, BrowseForm, ReviewForm, price_band_value
 from catalog.search import PRICE_BAND_EDGES, SORTS, SearchParams, SearchResult, search_products
 from catalog.selectors import pages
@@ -258,11 +259,12 @@ def _listing_context(
     }
 
 
-def _search_or_404(form: BrowseForm, *, category_id: int | None) -> SearchResult:
-    result = search_products(form.search_params(category_id=category_id))
-    if form.page_number > 1 and not result.products:
-        raise Http404("No such page of results.")
-    return result
+def _past_the_end(request: HttpRequest, form: BrowseForm, result: SearchResult) -> str | None:
+    """Where a page number past the end goes: the last page (the first when nothing matches); None in range."""
+    if form.page_number == 1 or result.products:
+        return None
+    last = max(1, -(-result.count // PAGE_SIZE))
+    return _url_with(request, page=last if last > 1 else None)
 
 
 def category(request: HttpRequest, slug: str) -> HttpResponse:
@@ -270,7 +272,9 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     if node.slug != slug:
         return HttpResponsePermanentRedirect(_url_with_path(request, f"/c/{node.slug}/"))
     form = BrowseForm(request.GET)
-    result = _search_or_404(form, category_id=node.id)
+    result = search_products(form.search_params(category_id=node.id))
+    if last_page := _past_the_end(request, form, result):
+        return redirect(last_page)
     context = _listing_context(request, form, result, search_page=False)
     sub_counts = {bucket["id"]: bucket["count"] for bucket in (result.facets or {}).get("category") or ()}
     context.update(
@@ -301,7 +305,9 @@ def search(request: HttpRequest) -> HttpResponse:
             "catalog/search.html",
             {"form": form, "prompt": True, "category_tiles": pages.home_categories()},
         )
-    result = _search_or_404(form, category_id=chosen.id if chosen else None)
+    result = search_products(form.search_params(category_id=chosen.id if chosen else None))
+    if last_page := _past_the_end(request, form, result):
+        return redirect(last_page)
     context = _listing_context(request, form, result, search_page=True, chosen_category=chosen)
     context.update(
         query=query,
@@ -324,8 +330,8 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
     offset = (form.page_number - 1) * PAGE_SIZE
     # The search backend lists active products only, in the same orders and pages as the category page.
     result = search_products(SearchParams(seller_id=seller.pk, sort=sort, offset=offset, limit=PAGE_SIZE))
-    if form.page_number > 1 and not result.products:
-        raise Http404("No such page of products.")
+    if last_page := _past_the_end(request, form, result):
+        return redirect(last_page)
     first = offset + 1 if result.count else 0
     context = {
         "seller": seller,
@@ -470,4 +476,6 @@ def _why_no_review(page: pages.ProductPage) -> str:
         return "Sellers cannot review their own products."
     if page.has_reviewed:
         return "You have already reviewed this product."
+    if not page.is_verified_buyer:
+        return NotAVerifiedBuyer.default_message
     return "This product can no longer be reviewed."

@@ -32,6 +32,7 @@ from inventory.models import Hold, LowStockAlert, StockLevel, StockMovement
 from sellers import selectors as seller_selectors
 from shop.events import publish
 from shop.public_cache import bumps
+from shop.site import absolute_url
 
 logger = structlog.get_logger(__name__)
 
@@ -428,7 +429,7 @@ def send_low_stock_email(*, alert_id: int) -> bool:
         "options": dict(sorted(alert.variant.options.items())),
         "available": alert.available,
         "threshold": alert.threshold,
-        "alerts_path": reverse("inventory:seller-alerts"),
+        "alerts_link": absolute_url(reverse("inventory:seller-alerts")),
     }
     message = EmailMultiAlternatives(
         subject=f"Low stock: {context['product_name']} ({context['sku']}), {alert.available} left",

@@ -79,7 +79,10 @@ class ShipRequestSerializer(serializers.Serializer):
     carrier = serializers.RegexField(
         r"^[A-Za-z0-9_-]+$",
         max_length=32,
-        help_text="The carrier's name; `simulated` moves the parcel along by itself.",
+        help_text=(
+            "The carrier's name; `simulated` moves the parcel along by itself (offered only while DEBUG or with"
+            " SIMULATED_CARRIER_ENABLED, a 400 otherwise)."
+        ),
     )
     tracking_number = serializers.CharField(
         max_length=64, required=False, allow_blank=True, default="", help_text="Generated when blank for `simulated`."

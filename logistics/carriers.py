@@ -19,15 +19,30 @@ from logistics.errors import InvalidCarrierWebhook
 from shop import webhooks
 
 SIGNATURE_HEADER = webhooks.SIGNATURE_HEADER
+SIMULATED_CARRIER = "simulated"
 # The carriers a seller can hand a parcel to, with their labels (the simulated one moves on by itself).
 CARRIERS = (
-    ("simulated", "Simulated carrier (demo: moves on by itself)"),
+    (SIMULATED_CARRIER, "Simulated carrier (demo: moves on by itself)"),
     ("ups", "UPS"),
     ("fedex", "FedEx"),
     ("dhl", "DHL"),
     ("usps", "USPS"),
 )
 TRACKING_STATUSES = ("in_transit", "out_for_delivery", "delivered")
+
+
+def simulated_enabled() -> bool:
+    """Whether the simulated carrier may carry parcels: only while DEBUG or with SIMULATED_CARRIER_ENABLED.
+
+    It marks parcels delivered with no carrier's evidence, which opens the return window and lets the buyer
+    review, so a production store never offers it unless told to.
+    """
+    return settings.DEBUG or settings.SIMULATED_CARRIER_ENABLED
+
+
+def carrier_choices() -> list[tuple[str, str]]:
+    """The carriers a seller may pick now: CARRIERS, without the simulated one unless it is enabled."""
+    return [choice for choice in CARRIERS if choice[0] != SIMULATED_CARRIER or simulated_enabled()]
 
 
 @dataclass(frozen=True)

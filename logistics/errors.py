@@ -2,7 +2,7 @@
 
 from rest_framework import status
 
-from shop.errors import DomainError, NotFound
+from shop.errors import DomainError, FieldConflict, NotFound
 
 
 class ShipmentNotFound(NotFound):
@@ -21,6 +21,14 @@ class ShipmentNotPending(DomainError):
 
     code = "shipment_not_pending"
     default_message = "This shipment is not waiting to be shipped."
+
+
+class CarrierNotAvailable(FieldConflict):
+    """The simulated carrier runs only while DEBUG or with SIMULATED_CARRIER_ENABLED: in production it would
+    mark parcels delivered without any carrier's evidence."""
+
+    field = "carrier"
+    default_message = "The simulated carrier is not available in this store; choose the carrier you use."
 
 
 class IllegalShipmentTransition(DomainError):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from logistics.carriers import CARRIERS
+from logistics.carriers import SIMULATED_CARRIER, carrier_choices, simulated_enabled
 from logistics.models import Shipment
-from logistics.services import SIMULATED_CARRIER
 from shop.forms import DateRangeForm, optional_date
 
 
@@ -16,13 +15,19 @@ class ShipForm(forms.Form):
     On the orders page each waiting row has one, prefixed by the shipment's id (``<id>-carrier``).
     """
 
-    carrier = forms.ChoiceField(label="Carrier", choices=CARRIERS, initial=SIMULATED_CARRIER)
+    # Read on every render and every check, so the simulated carrier comes and goes with its setting.
+    carrier = forms.ChoiceField(label="Carrier", choices=carrier_choices)
     tracking_number = forms.CharField(
         label="Tracking number",
         max_length=64,
         required=False,
         help_text="Required except with the simulated carrier, which makes one up.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if simulated_enabled():
+            self.fields["carrier"].initial = SIMULATED_CARRIER
 
     def clean(self):
         cleaned = super().clean()

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
-from logistics.carriers import CARRIERS
+from logistics.carriers import CARRIERS, SIMULATED_CARRIER
 from logistics.errors import ShipmentNotFound
 from logistics.models import Shipment, ShipmentLine, TrackingEvent
 
@@ -19,7 +20,10 @@ CARRIER_NAMES = {code: label.split(" (", 1)[0] for code, label in CARRIERS}
 
 
 def carrier_name(*, code: str) -> str:
-    """A carrier's name as buyers read it ("UPS", "Simulated carrier"); an unknown code in capitals."""
+    """A carrier's name as buyers read it ("UPS"; the simulated one as the store's test courier, never its
+    code); an unknown code in capitals."""
+    if code == SIMULATED_CARRIER:
+        return f"{settings.STORE_NAME} Courier (test carrier)"
     return CARRIER_NAMES.get(code, code.upper())
 
 

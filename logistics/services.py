@@ -20,9 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 import structlog
 
-from logistics import carriers
+from logistics import carriers, selectors
 from logistics.errors import (
     AlreadyShipped,
+    CarrierNotAvailable,
     IllegalShipmentTransition,
     InvalidCarrierWebhook,
     ShipmentNotPending,
@@ -47,7 +48,7 @@ _RANK = {
     Status.DELIVERED: 4,
 }
 TRACKING_STATUSES = (Status.IN_TRANSIT, Status.OUT_FOR_DELIVERY, Status.DELIVERED)
-SIMULATED_CARRIER = "simulated"
+SIMULATED_CARRIER = carriers.SIMULATED_CARRIER
 # Where the simulated carrier reports each step.
 _SIMULATED_STEPS = {
     Status.IN_TRANSIT: ("Regional sorting hub", "The parcel left the sorting hub."),
@@ -252,17 +253,25 @@ def _hand_to_carrier(*, shipment: Shipment, carrier: str, tracking_number: str) 
     """The writing core of ``ship``: pending → shipped with its tracking event (caller holds the row lock).
 
     A blank tracking number with the simulated carrier gets a generated one, and that carrier's steps are
-    scheduled after commit.
+    scheduled after commit; unless it is enabled (``carriers.simulated_enabled``) it is CarrierNotAvailable (400).
     """
     carrier = carrier.strip().lower()
     tracking_number = tracking_number.strip()
+    if carrier == SIMULATED_CARRIER and not carriers.simulated_enabled():
+        raise CarrierNotAvailable()
     if carrier == SIMULATED_CARRIER and not tracking_number:
         tracking_number = "SIM" + secrets.token_hex(6).upper()
     now = timezone.now()
     shipment.carrier = carrier
     shipment.tracking_number = tracking_number
     shipment.shipped_at = now
-    _move(shipment=shipment, to_status=Status.SHIPPED, location="", description=f"Handed to {carrier}.", at=now)
+    _move(
+        shipment=shipment,
+        to_status=Status.SHIPPED,
+        location="",
+        description=f"Handed to {selectors.carrier_name(code=carrier)}.",
+        at=now,
+    )
     if carrier == SIMULATED_CARRIER:
         from logistics import tasks  # the task module imports this one
 
@@ -291,17 +300,44 @@ def advance(
         )
 
 
-def advance_simulated(*, shipment_id: str, to_status: str) -> bool:
-    """One step of the simulated carrier (a Celery task calls it); False when it had nothing to do."""
+def advance_simulated(*, shipment_id: str, to_status: str, at: dt.datetime | None = None) -> bool:
+    """One step of the simulated carrier (a Celery task calls it); False when it had nothing to do, or when the
+    simulated carrier is not enabled (a step scheduled before it was turned off delivers nothing). ``at`` dates
+    its tracking event (default: now)."""
+    if not carriers.simulated_enabled():
+        logger.warning("logistics.simulated_step_refused", shipment_id=shipment_id, to_status=to_status)
+        return False
     location, description = _SIMULATED_STEPS.get(to_status, ("", ""))
     try:
-        return advance(shipment_id=shipment_id, to_status=to_status, location=location, description=description)
+        return advance(shipment_id=shipment_id, to_status=to_status, location=location, at=at, description=description)
     except IllegalShipmentTransition as error:
         # Overtaken by a later step (or cancelled): nothing to do.
         logger.info(
             "logistics.simulated_step_skipped", shipment_id=shipment_id, to_status=to_status, detail=error.message
         )
         return False
+
+
+def advance_due_simulated(*, now: dt.datetime | None = None) -> int:
+    """Catch the simulated carrier up where no worker runs its timed steps (SIMULATED_CARRIER_CATCH_UP): each
+    parcel on its way takes every step that fell due, one per SIMULATED_CARRIER_STEP_SECONDS since it shipped,
+    its tracking event dated when it was due. Returns how many steps were taken."""
+    now = now or timezone.now()
+    step = dt.timedelta(seconds=settings.SIMULATED_CARRIER_STEP_SECONDS)
+    on_the_way = Shipment.objects.filter(
+        carrier=SIMULATED_CARRIER,
+        status__in=[Status.SHIPPED, Status.IN_TRANSIT, Status.OUT_FOR_DELIVERY],
+        shipped_at__lte=now - step,
+    ).values_list("id", "shipped_at", "status")
+    taken = 0
+    for shipment_id, shipped_at, status in on_the_way:
+        for number, to_status in enumerate(TRACKING_STATUSES, start=1):
+            due = shipped_at + step * number
+            if due > now:
+                break
+            if _RANK[to_status] > _RANK[status]:
+                taken += advance_simulated(shipment_id=shipment_id, to_status=to_status, at=due)
+    return taken
 
 
 def _advance_locked(*, shipment: Shipment, to_status: str, location: str, at, description: str) -> bool:

@@ -17,7 +17,11 @@ def advance_simulated_shipment(*, shipment_id: str, to_status: str) -> bool:
 
 def schedule_simulated_steps(*, shipment_id: str) -> None:
     """Send the simulated carrier's next steps, one every SIMULATED_CARRIER_STEP_SECONDS (``ship`` hands this to
-    ``shop.side_effects.after_commit``); a step the broker refuses is logged and the parcel waits for a webhook."""
+    ``shop.side_effects.after_commit``); a step the broker refuses is logged and the parcel waits for a webhook.
+    With SIMULATED_CARRIER_CATCH_UP (eager Celery in development) nothing is sent: the countdowns would be
+    ignored and the parcel delivered at once."""
+    if settings.SIMULATED_CARRIER_CATCH_UP:
+        return  # no worker to wait for the countdowns: the pages catch the steps up (services.advance_due_simulated)
     step = settings.SIMULATED_CARRIER_STEP_SECONDS
     for index, status in enumerate(services.TRACKING_STATUSES, start=1):
         try:

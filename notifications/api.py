@@ -43,6 +43,7 @@ class NotificationListView(GenericAPIView):
 
     serializer_class = NotificationSerializer
     list_key = "notifications"
+    problem_responses = {400: "offset or limit out of range (validation_error)."}
 
     @extend_schema(
         operation_id="notifications_list",

@@ -151,10 +151,11 @@ def shipped(
     shipment = next(
         (s for s in logistics_selectors.shipments_for_order(order_id=order_id) if s.pk == shipment_id), None
     )
-    carrier = carrier or (shipment.carrier if shipment else "")
+    code = carrier or (shipment.carrier if shipment else "")
+    carrier = logistics_selectors.carrier_name(code=code) if code else ""  # a name, never the code
     tracking = tracking_number or (shipment.tracking_number if shipment else "")
     eta = shipment.eta if shipment else None
-    tracking_text = f" with {carrier} (tracking number {tracking})" if carrier and tracking else ""
+    tracking_text = f" with {carrier}, tracking number {tracking}" if carrier and tracking else ""
     eta_text = f" It should arrive by {eta:%A} {eta.day} {eta:%B}." if eta else ""
     return _buyer_message(
         buyer_id=buyer_id,

@@ -15,6 +15,7 @@ import structlog
 from notifications import selectors
 from notifications.models import Notification
 from notifications.selectors import Recipient
+from shop.site import absolute_url
 
 logger = structlog.get_logger(__name__)
 
@@ -98,13 +99,6 @@ def _email_once(*, notification: Notification, message: Message) -> bool:
         raise
     logger.info("notifications.email_sent", notification_id=notification.pk, kind=notification.kind)
     return True
-
-
-def absolute_url(path: str) -> str:
-    """A site path as a link in an e-mail: prefixed with SITE_URL when the site knows its address."""
-    if not path or path.startswith(("http://", "https://")):
-        return path
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def render_email(*, notification: Notification, message: Message) -> EmailMultiAlternatives:

@@ -132,3 +132,70 @@ class ReturnQuantityExceeded(DomainError):
 
 class ReturnNotFound(NotFound):
     default_message = "No such return request."
+
+
+# --- Fair holds (orders/services/fairness.py) ------------------------------------------------------
+
+
+class TooManyOpenOrders(DomainError):
+    """The buyer already has HOLD_MAX_OPEN_ORDERS orders awaiting payment."""
+
+    code = "too_many_open_orders"
+    default_message = "You have too many orders waiting for payment; pay or cancel one first."
+
+    def __init__(self, *, limit: int, open_orders: list[dict]) -> None:
+        message = f"You have {len(open_orders)} orders waiting for payment; pay or cancel one first."
+        super().__init__(message, limit=limit, open_orders=open_orders)
+
+
+class HoldLimitExceeded(DomainError):
+    """Lines asking for more units of a variant than one buyer may hold unpaid (``lines`` name them)."""
+
+    code = "hold_limit_exceeded"
+    default_message = "You cannot hold that many units at once."
+
+    def __init__(self, *, lines: list[dict]) -> None:
+        message = "; ".join(
+            f"You may hold at most {line['limit']} of {line['name']} at once (you hold {line['held']} "
+            f"in unpaid orders): take at most {line['max_now']} now"
+            for line in lines
+        )
+        super().__init__(message + ".", lines=lines)
+
+
+class CheckoutTooSoon(DomainError):
+    """A checkout refused for now: ``retry_after`` seconds (also sent as the Retry-After header)."""
+
+    status = status.HTTP_429_TOO_MANY_REQUESTS
+    title = "Too Many Requests"
+
+    def __init__(self, message: str, *, retry_after: int, **extra) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, retry_after=retry_after, **extra)
+
+
+class CheckoutRateLimited(CheckoutTooSoon):
+    code = "checkout_rate_limited"
+    default_message = "Too many checkouts in the last minute."
+
+    def __init__(self, *, limit: int, retry_after: int) -> None:
+        message = f"You checked out {limit} times in the last minute; try again in {_wait_text(retry_after)}."
+        super().__init__(message, retry_after=retry_after, limit=limit)
+
+
+class CheckoutBackoff(CheckoutTooSoon):
+    code = "checkout_backoff"
+    default_message = "Checkout is paused for you after orders left unpaid."
+
+    def __init__(self, *, abandoned: int, retry_after: int) -> None:
+        message = (
+            f"You left {abandoned} orders unpaid until they expired in the last 24 hours, which held stock "
+            f"others wanted; you can check out again in {_wait_text(retry_after)}."
+        )
+        super().__init__(message, retry_after=retry_after, abandoned_orders=abandoned)
+
+
+def _wait_text(seconds: int) -> str:
+    """ "45 s", "2 min 05 s"."""
+    minutes, seconds = divmod(seconds, 60)
+    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"

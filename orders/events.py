@@ -49,6 +49,11 @@ ORDER_ITEM_CANCELLED = declare_event(
         "refund_amount": str | None,
     },
 )
+ORDER_LINES_DELIVERED = declare_event(
+    "order.lines_delivered",
+    description="Lines of an order reached the buyer (their parcel was delivered): product_ids are their products.",
+    fields={**ORDER, "line_ids": list[int], "product_ids": list[int]},
+)
 REFUND_SUCCEEDED = declare_event(
     "refund.succeeded",
     description="A refund of part of an order (a cancelled line, a received return) reached the buyer.",

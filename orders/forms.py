@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from django import forms
 
 from orders.models import ReturnRequest
+from shop.countries import CountryField
 from shop.forms import DateRangeForm
 
 NEW_ADDRESS = "new"
@@ -55,14 +56,7 @@ class CheckoutForm(forms.Form):
     city = _address_input("City", max_length=100, autocomplete="address-level2")
     region = _address_input("State / region", max_length=100, autocomplete="address-level1")
     postal_code = _address_input("Postal code", max_length=20, autocomplete="postal-code")
-    country = _address_input(
-        "Country code",
-        max_length=2,
-        autocomplete="country",
-        widget_attrs={"placeholder": "US", "size": 4},
-        help_text="Two letters, e.g. US.",
-        error_messages={"max_length": "Use the two-letter country code, e.g. US."},
-    )
+    country = CountryField(required=False)
     phone = _address_input("Phone", max_length=32, autocomplete="tel", widget_attrs={"type": "tel"})
     save_address = forms.BooleanField(label="Save this address to my address book", required=False)
     shipping_method = forms.ChoiceField(
@@ -99,9 +93,6 @@ class CheckoutForm(forms.Form):
             return str(self.data.get(name) or "")
         return str(self.initial.get(name) or "")
 
-    def clean_country(self) -> str:
-        return self.cleaned_data["country"].strip().upper()
-
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("address") != NEW_ADDRESS:
@@ -109,9 +100,6 @@ class CheckoutForm(forms.Form):
         for field in REQUIRED_ADDRESS_FIELDS:
             if not (cleaned.get(field) or "").strip() and field not in self.errors:
                 self.add_error(field, "This field is required for a new address.")
-        country = cleaned.get("country") or ""
-        if country and (len(country) != 2 or not country.isalpha()) and "country" not in self.errors:
-            self.add_error("country", "Use the two-letter country code, e.g. US.")
         return cleaned
 
     @property

@@ -1,5 +1,6 @@
 """Read functions of the orders app: a buyer's orders and returns, a seller's sold lines and returns,
-shipping options and the checkout quote. Lists run a fixed number of queries whatever their length."""
+shipping options, the checkout quote and what a buyer holds unpaid (fair holds). Lists run a fixed
+number of queries whatever their length."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from cart import selectors as cart_selectors
@@ -334,3 +335,114 @@ def order_view_for_buyer(*, user, order_id: str, now: datetime | None = None) ->
     return BuyerOrderView(
         order=order, lines=lines, shipments=shipments, returns=returns, eta=delivery_eta(shipments=shipments)
     )
+
+
+# --- Fair holds: what a buyer holds unpaid, and the checkouts they left to expire ----------------
+
+
+CHECKOUT_RATE_WINDOW = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class CheckoutRecord:
+    """A buyer's recent orders as the fair-hold caps count them."""
+
+    open_orders: int  # awaiting payment, hold still running
+    placed_last_minute: int
+    abandoned_last_day: int  # left unpaid until their hold ran out, in the last 24 h
+    last_abandoned_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AbandonedCheckouts:
+    """One buyer's orders left unpaid until they expired: in the last 24 h and 7 days, and the latest."""
+
+    buyer_id: int
+    email: str
+    last_day: int
+    last_week: int
+    last_abandoned_at: datetime
+
+
+def _abandoned(now: datetime) -> Q:
+    """Orders left unpaid until their hold ran out: expired, or overdue and awaiting the sweep."""
+    return Q(status=Order.Status.EXPIRED, paid_at__isnull=True) | Q(
+        status=Order.Status.PENDING_PAYMENT, expires_at__lte=now
+    )
+
+
+def open_orders_of(*, user, now: datetime) -> list[Order]:
+    """The buyer's orders awaiting payment whose hold still runs, the soonest to expire first."""
+    return list(
+        Order.objects.filter(buyer=user, status=Order.Status.PENDING_PAYMENT, expires_at__gt=now)
+        .order_by("expires_at", "id")
+        .only("id", "expires_at", "total", "currency")
+    )
+
+
+def units_held_by(*, user, variant_ids, now: datetime) -> dict[int, int]:
+    """Units per variant id the buyer holds in open lines of orders awaiting payment (holds not lapsed)."""
+    rows = (
+        OrderLine.objects.filter(
+            order__buyer=user,
+            order__status=Order.Status.PENDING_PAYMENT,
+            order__expires_at__gt=now,
+            status=OrderLine.Status.OPEN,
+            variant_id__in=list(variant_ids),
+        )
+        .order_by()
+        .values("variant_id")
+        .annotate(units=Sum("quantity"))
+        .values_list("variant_id", "units")
+    )
+    return dict(rows)
+
+
+def checkout_times(*, user, since: datetime) -> list[datetime]:
+    """When the buyer placed orders from ``since`` on, oldest first."""
+    return list(
+        Order.objects.filter(buyer=user, placed_at__gte=since).order_by("placed_at").values_list("placed_at", flat=True)
+    )
+
+
+def checkout_record_of(*, user, now: datetime) -> CheckoutRecord:
+    """What the buyer's recent orders say at checkout (see CheckoutRecord). One query, on the buyer's orders."""
+    minute_ago, day_ago = now - CHECKOUT_RATE_WINDOW, now - timedelta(days=1)
+    abandoned = _abandoned(now) & Q(expires_at__gt=day_ago)
+    found = (
+        Order.objects.filter(buyer=user)
+        .filter(Q(placed_at__gte=minute_ago) | Q(expires_at__gt=day_ago))
+        .aggregate(
+            open_orders=Count("pk", filter=Q(status=Order.Status.PENDING_PAYMENT, expires_at__gt=now)),
+            placed_last_minute=Count("pk", filter=Q(placed_at__gte=minute_ago)),
+            abandoned_last_day=Count("pk", filter=abandoned),
+            last_abandoned_at=Max("expires_at", filter=abandoned),
+        )
+    )
+    return CheckoutRecord(**found)
+
+
+def buyers_with_abandoned_checkouts(*, now: datetime, limit: int = 200) -> list[AbandonedCheckouts]:
+    """The buyers who left orders unpaid until they expired in the last 7 days, most in 24 h first. One query."""
+    rows = (
+        Order.objects.filter(expires_at__gt=now - timedelta(days=7))
+        .filter(_abandoned(now))
+        .order_by()
+        .values("buyer_id", "buyer__email")
+        .annotate(
+            last_day=Count("pk", filter=Q(expires_at__gt=now - timedelta(days=1))),
+            last_week=Count("pk"),
+            last_abandoned_at=Max("expires_at"),
+        )
+        .order_by("-last_day", "-last_week", "buyer_id")[:limit]
+    )
+    return [
+        AbandonedCheckouts(
+            buyer_id=row["buyer_id"],
+            email=row["buyer__email"],
+            last_day=row["last_day"],
+            last_week=row["last_week"],
+            last_abandoned_at=row["last_abandoned_at"],
+        )
+        for row in rows
+    ]

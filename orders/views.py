@@ -24,12 +24,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors as account_selectors
 from accounts import services as account_services
+from cart import selectors as cart_selectors
 from cart import services as cart_services
 from cart.errors import EmptyCart, ItemsUnavailable
 from inventory.errors import OutOfStock
 from logistics import selectors as logistics_selectors
 from orders import selectors, services
-from orders.errors import OrderExpired, OrderNotPayable, PaymentDeclined, UnknownAddress
+from orders.errors import (
+    CheckoutTooSoon,
+    HoldLimitExceeded,
+    OrderExpired,
+    OrderNotPayable,
+    PaymentDeclined,
+    TooManyOpenOrders,
+    UnknownAddress,
+)
 from orders.forms import (
     TEST_CARDS,
     CancelItemForm,
@@ -47,6 +56,7 @@ from shop.api import idempotency
 from shop.currency import currency_symbol
 from shop.errors import DomainError
 from shop.money import format_money
+from shop.throttles import throttled
 
 CART_URL = "cart:page"
 
@@ -146,11 +156,13 @@ def _form_errors_from(form: CheckoutForm, exc: DomainError) -> None:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttled("checkout", per="visitor")
 def checkout(request: HttpRequest) -> HttpResponse:
     addresses = list(account_selectors.addresses_for(user=request.user))
     options = selectors.shipping_options()
     codes = [option.code for option in options]
     form = CheckoutForm(request.POST or None, addresses=addresses, shipping_codes=codes)
+    status, retry_after = 200, None
 
     if request.method == "POST" and form.is_valid():
         try:
@@ -168,6 +180,9 @@ def checkout(request: HttpRequest) -> HttpResponse:
             return redirect(CART_URL)
         except UnknownAddress:
             form.add_error("address", "That address is no longer in your address book. Choose another one.")
+        except (TooManyOpenOrders, HoldLimitExceeded, CheckoutTooSoon) as exc:  # fair holds: the form says why
+            form.add_error(None, exc.message)
+            status, retry_after = exc.status, getattr(exc, "retry_after", None)
         except DomainError as exc:
             if exc.status != 400:
                 raise
@@ -184,7 +199,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     if problems:
         messages.error(request, _problem_lines_message(problems))
         return redirect(CART_URL)
-    return render(
+    response = render(
         request,
         "orders/checkout.html",
         {
@@ -200,7 +215,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
             "hold_minutes": max(1, settings.ORDER_HOLD_SECONDS // 60),
             "currency_symbol": currency_symbol(quote.currency),
         },
+        status=status,
     )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 # --- Payment and confirmation ------------------------------------------------------------------------
@@ -212,13 +231,27 @@ def _time_left_text(seconds: int) -> str:
     return f"{minutes} min {seconds:02d} s"
 
 
+def _with_options(line):
+    """``line`` with its options in the order the cart showed them: ``option_items`` and ``label``."""
+    line.option_items = cart_selectors.option_items(line.options or {})
+    line.label = cart_selectors.option_label(line.options or {})
+    return line
+
+
 def _order_context(order, now: datetime) -> dict:
     lines = list(order.lines.all())  # prefetched with their sellers by order_for_buyer
     seconds_left = max(0, int((order.expires_at - now).total_seconds()))
+    for line in lines:
+        _with_options(line)
+    cancelled_items = sum(line.quantity for line in lines if line.status == "cancelled")
     return {
         "order": order,
         "lines": lines,
         "item_count": sum(line.quantity for line in lines),
+        # What changed since the purchase, for the page's heading and its totals (refunded, net total).
+        "cancelled_items": cancelled_items,
+        "changed_since_purchase": bool(cancelled_items or order.refunded_amount),
+        "net_total": order.total - order.refunded_amount,
         # Unpaid past its hold: expired, even if the sweep has not run yet.
         "past_hold": order.status == "pending_payment" and order.expires_at <= now,
         "seconds_left": seconds_left,
@@ -465,7 +498,7 @@ def cancel_item(request: HttpRequest, order_id: str, line_id: int) -> HttpRespon
         status = 400
     context = _order_context(order, timezone.now())
     others_left = any(other.pk != line.pk and other.status != "cancelled" for other in context["lines"])
-    context.update({"line": line, "form": form, "last_item": not others_left})
+    context.update({"line": _with_options(line), "form": form, "last_item": not others_left})
     return render(request, "orders/cancel_item.html", context, status=status)
 
 
@@ -520,7 +553,7 @@ def return_item(request: HttpRequest, order_id: str, line_id: int) -> HttpRespon
     context = _order_context(order, now)
     context.update(
         {
-            "line": line,
+            "line": _with_options(line),
             "form": form,
             "returnable": returnable,
             "return_deadline": rules.return_deadline,

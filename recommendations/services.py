@@ -34,7 +34,7 @@ def _add_one(pairs: list[tuple[int, int]]) -> None:
     values = ", ".join(["(%s, %s, 1)"] * len(pairs))
     params = [value for pair in pairs for value in pair]
     sql = (
-        f"INSERT INTO {table} (product_id, other_id, orders) VALUES {values} "  # noqa: S608 (only placeholders)
+        f"INSERT INTO {table} (product_id, other_id, orders) VALUES {values} "  # noqa: S608 (only placeholders)  # nosec B608
         f"ON CONFLICT (product_id, other_id) DO UPDATE SET orders = {table}.orders + 1"
     )
     with connection.cursor() as cursor:

@@ -67,7 +67,10 @@ class SellerCreateView(GenericAPIView):
     """Become a seller. 409 ``already_seller`` if the caller already is one."""
 
     serializer_class = BecomeSellerSerializer
-    problem_responses = {409: "The caller is already a seller (already_seller)."}
+    problem_responses = {
+        403: "The caller has not confirmed their e-mail address (email_not_verified).",
+        409: "The caller is already a seller (already_seller).",
+    }
 
     @extend_schema(responses={201: SellerProfileSerializer})
     def post(self, request):

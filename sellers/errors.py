@@ -19,6 +19,13 @@ class NotASeller(PermissionDenied):
     default_message = "Only sellers can do this. Open your store first."
 
 
+class EmailNotVerified(PermissionDenied):
+    """Only a user who confirmed their e-mail address may open a store."""
+
+    code = "email_not_verified"
+    default_message = "Confirm your e-mail address first: open the link we mailed you, or ask for a new one."
+
+
 class StoreNotFound(NotFound):
     default_message = "No such store."
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from sellers.errors import AlreadySeller, InvalidPolicy, StoreNameTaken
+from sellers.errors import AlreadySeller, EmailNotVerified, InvalidPolicy, StoreNameTaken
 from sellers.models import MAX_HANDLING_DAYS, MAX_RETURN_WINDOW_DAYS, Seller
 from shop.public_cache import bumps
 from shop.slugs import unique_slug
@@ -30,10 +30,12 @@ def become_seller(
     contact_email: str | None = None,
     low_stock_threshold: int | None = None,
 ) -> Seller:
-    """Turn a signed-in user into a seller; raises AlreadySeller or StoreNameTaken."""
+    """Turn a signed-in user into a seller; raises AlreadySeller, EmailNotVerified or StoreNameTaken."""
     store_name = store_name.strip()
     if Seller.objects.filter(user_id=user.pk).exists():
         raise AlreadySeller()
+    if not user.email_verified:
+        raise EmailNotVerified()
     if Seller.objects.filter(store_name__iexact=store_name).exists():
         raise StoreNameTaken()
     fields = {"low_stock_threshold": low_stock_threshold} if low_stock_threshold is not None else {}

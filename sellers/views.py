@@ -18,6 +18,8 @@ def sell(request: HttpRequest) -> HttpResponse:
     seller = selectors.seller_for_user(user=request.user)
     if seller is not None:
         return render(request, "sellers/store.html", {"seller": seller})
+    if not request.user.email_verified:  # the page says why and offers the link again
+        return render(request, "sellers/become_seller.html", {"form": None})
     form = BecomeSellerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         seller = services.become_seller(user=request.user, **form.cleaned_data)

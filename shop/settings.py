@@ -44,6 +44,8 @@ STORE_NAME = env.str("STORE_NAME", default="Bazaar")
 # One currency for the whole store (ISO 4217); every price in the API carries it.
 # A code without an ISO 4217 exponent, or with more places than amounts are stored with, is refused.
 STORE_CURRENCY = checked_store_currency(env.str("STORE_CURRENCY", default="USD"))
+# The store's home country (ISO 3166-1 alpha-2): preselected in the checkout's and address book's country select.
+STORE_COUNTRY = env.str("STORE_COUNTRY", default="US").upper()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -57,12 +59,15 @@ INSTALLED_APPS = [
     # third party
     "rest_framework",
     "rest_framework_simplejwt",
+    "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_prometheus",
     "django_structlog",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # the store
     "shop",
     "accounts",
@@ -79,10 +84,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Oversized bodies and unstorable text in the path or query are refused before anything reads them.
+    "shop.request_guards.RequestGuardMiddleware",
     # Outside everything else, so a stored answer carries every header the stack adds (shop/wsgi.py
     # serves the same entries before Django runs).
     "shop.public_cache.PublicCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -90,10 +98,15 @@ MIDDLEWARE = [
     "shop.api.middleware.ApiCacheHeadersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Staff who enrolled a TOTP device give its code before the admin opens (accounts/middleware.py).
+    "accounts.middleware.AdminOtpMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "shop.middleware.DomainErrorPageMiddleware",
+    # Development without a worker only: moves simulated parcels on their timer (removes itself otherwise).
+    "shop.middleware.SimulatedCarrierMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -198,6 +211,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:account"
 LOGOUT_REDIRECT_URL = "catalog:home"
 
+# Reverse proxies in front of the app that append to X-Forwarded-For. The client address (throttles,
+# lockouts) is the address the outermost trusted proxy saw; 0: the socket's peer, whatever the headers say.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 # Failed sign-ins are counted per e-mail and client address; after LOGIN_FAILURE_LIMIT failures that
 # pair is refused (429) for LOGIN_COOLOFF_MINUTES, on the storefront and the API alike.
 # The counts live in the database (shared by every process on every configuration), never in a cache.
@@ -210,7 +227,13 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_request"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+# Lockouts key on the same client address as every throttle (shop/client_ip.py).
+AXES_CLIENT_IP_CALLABLE = "shop.client_ip.client_ip"
+# Optional two-factor sign-in (django-otp TOTP) for sellers and staff; the name authenticator apps show.
+OTP_TOTP_ISSUER = STORE_NAME
+# Password-reset links stay valid this long (Django's setting); e-mail verification and change links too.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+EMAIL_LINK_MAX_AGE = 60 * 60 * 24
 
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -220,12 +243,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["shop.api.parsers.BoundedJSONParser"],
+    "DEFAULT_METADATA_CLASS": "shop.api.metadata.ViewMetadata",
     "DEFAULT_PAGINATION_CLASS": "shop.api.pagination.OffsetLimitPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "shop.api.throttling.AnonRateThrottle",
+        "shop.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="300/min"),
@@ -234,13 +258,29 @@ REST_FRAMEWORK = {
     },
     "EXCEPTION_HANDLER": "shop.api.errors.problem_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "shop.api.schema.ProblemAutoSchema",
-    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0) or None,
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # DRF's own reading; our throttles use shop.client_ip
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Storefront forms (shop/throttles.py), POSTs only: sign-in and sign-up per client address, add-to-cart
+# per user (or session), checkout per user. Over the rate: a 429 page with Retry-After, nothing processed.
+PAGE_THROTTLE_RATES = {
+    "login": env.str("PAGE_THROTTLE_LOGIN", default="10/min"),
+    "signup": env.str("PAGE_THROTTLE_SIGNUP", default="5/min"),
+    "cart_add": env.str("PAGE_THROTTLE_CART_ADD", default="60/min"),
+    "checkout": env.str("PAGE_THROTTLE_CHECKOUT", default="10/min"),
+    # "Forgot your password?" and the account page's e-mail forms (accounts/views.py), per client address.
+    "account_email": env.str("PAGE_THROTTLE_ACCOUNT_EMAIL", default="5/min"),
+}
+# At most this many account e-mails (password reset, verification, e-mail change) go to one address;
+# past it, requests still get the same answer but nothing is sent (no mail bombing, no enumeration).
+ACCOUNT_EMAILS_PER_ADDRESS = env.str("ACCOUNT_EMAILS_PER_ADDRESS", default="3/hour")
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=14)),
     "UPDATE_LAST_LOGIN": True,
+    # Every refresh hands out a new refresh token and revokes the old one (token_blacklist app).
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{STORE_NAME} API",
@@ -250,6 +290,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No badge image from validator.swagger.io: the docs load nothing from elsewhere.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # System fonts instead of Redoc's default Google web fonts (templates/api_docs/redoc.html links none).
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif',
+                "headings": {"fontFamily": 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif'},
+                "code": {"fontFamily": "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace"},
+            }
+        }
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Several models have a field named "status"; each choice set gets its own schema name.
@@ -287,6 +339,19 @@ CELERY_BEAT_SCHEDULE: dict = {
 # --- Purchase flow -----------------------------------------------------------------------------
 # How long checkout holds stock for an unpaid order; the order then expires and the stock returns.
 ORDER_HOLD_SECONDS = env.int("ORDER_HOLD_SECONDS", default=300)
+# Fair holds (orders/services/fairness.py): what one buyer may hold unpaid at once, so that one account
+# cannot take a product's whole stock. Open unpaid orders at a time; units of one variant across them,
+# never more than a share of the variant's on-hand units (yet always at least one); checkouts per minute.
+# After CHECKOUT_BACKOFF_AFTER orders abandoned (expired unpaid) in 24 h, each next checkout waits
+# CHECKOUT_BACKOFF_BASE_SECONDS x 2^(abandoned - CHECKOUT_BACKOFF_AFTER) from the last abandonment, at most
+# CHECKOUT_BACKOFF_MAX_SECONDS (429 with Retry-After).
+HOLD_MAX_OPEN_ORDERS = env.int("HOLD_MAX_OPEN_ORDERS", default=3)
+HOLD_MAX_UNITS_PER_VARIANT = env.int("HOLD_MAX_UNITS_PER_VARIANT", default=10)
+HOLD_MAX_SHARE_OF_STOCK = env.float("HOLD_MAX_SHARE_OF_STOCK", default=0.5)
+CHECKOUTS_PER_MINUTE = env.int("CHECKOUTS_PER_MINUTE", default=5)
+CHECKOUT_BACKOFF_AFTER = env.int("CHECKOUT_BACKOFF_AFTER", default=3)
+CHECKOUT_BACKOFF_BASE_SECONDS = env.int("CHECKOUT_BACKOFF_BASE_SECONDS", default=30)
+CHECKOUT_BACKOFF_MAX_SECONDS = env.int("CHECKOUT_BACKOFF_MAX_SECONDS", default=900)
 # Shipping methods offered at checkout: price in the store currency, delivery in business days.
 SHIPPING_METHODS = {
     "standard": {
@@ -326,6 +391,11 @@ EVENT_MAX_ATTEMPTS = env.int("EVENT_MAX_ATTEMPTS", default=5)
 EVENT_REDISPATCH_SECONDS = env.int("EVENT_REDISPATCH_SECONDS", default=60)
 # The simulated carrier moves a shipped parcel one step (in transit, out for delivery, delivered) this often.
 SIMULATED_CARRIER_STEP_SECONDS = env.int("SIMULATED_CARRIER_STEP_SECONDS", default=3600)
+# Without a worker (eager Celery) in development, its steps are not run at once when the parcel ships: the
+# pages catch them up on their timer as they are requested (shop.middleware.SimulatedCarrierMiddleware).
+SIMULATED_CARRIER_CATCH_UP = env.bool("SIMULATED_CARRIER_CATCH_UP", default=DEBUG and CELERY_TASK_ALWAYS_EAGER)
+# It marks parcels delivered with no carrier's evidence, so only DEBUG (the demo) offers it unless this says so.
+SIMULATED_CARRIER_ENABLED = env.bool("SIMULATED_CARRIER_ENABLED", default=False)
 # Shared secret signing carriers' tracking webhooks (timestamped HMAC-SHA256).
 LOGISTICS_WEBHOOK_SECRET = env.str("LOGISTICS_WEBHOOK_SECRET", default="") or (
     "whsec_" + hashlib.sha256(f"carrier-webhooks:{SECRET_KEY}".encode()).hexdigest()[:40]
@@ -340,12 +410,24 @@ CATALOG_IMPORT_MAX_BYTES = env.int("CATALOG_IMPORT_MAX_BYTES", default=10 * 1024
 CATALOG_IMPORT_MAX_ROWS = env.int("CATALOG_IMPORT_MAX_ROWS", default=50_000)
 CATALOG_IMPORT_INLINE_ROWS = env.int("CATALOG_IMPORT_INLINE_ROWS", default=1_000)
 
+# --- Request limits (shop/request_guards.py, shop/api/parsers.py) ------------------------------
+# A body over DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB) is a 413; multipart uploads, whose files
+# Django does not count there, may reach MAX_REQUEST_BYTES (room for several 10 MB pictures at once, and
+# for an oversized import to be told its own limit).
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=64 * 1024 * 1024)
+# API JSON bodies: larger or more deeply nested ones are a 400.
+API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=1024 * 1024)
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
+
 # --- E-mail -----------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{STORE_NAME} <shop@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# The store's public address, for absolute links in e-mails (e.g. https://shop.example.com); empty: paths.
+# The store's public address, for absolute links in e-mails (e.g. https://shop.example.com); required with
+# DEBUG off (a system check refuses to start without it). Empty in development: the development server's
+# address, the first ALLOWED_HOSTS entry on DEV_SERVER_PORT (shop.site).
 SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+DEV_SERVER_PORT = env.int("PORT", default=8000)
 
 # --- Static and media -------------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -360,7 +442,9 @@ STORAGES = {
     "default": {"BACKEND": env.str("MEDIA_STORAGE", default="django.core.files.storage.FileSystemStorage")},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365  # hashed names never change content
+# Hashed names never change content: a year in production. In development pages use the plain names
+# (whose content changes with every edit), so nothing is cached there.
+WHITENOISE_MAX_AGE = 0 if DEBUG else 60 * 60 * 24 * 365
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -380,6 +464,23 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content Security Policy (django-csp): every script and style comes from our own static files, never
+# inline. The API docs pages relax it for themselves (shop/urls.py). Images may also come from the media
+# storage or CDN origins listed in CSP_IMG_ORIGINS (e.g. https://media.example.com).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *env.list("CSP_IMG_ORIGINS", default=[])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 
 # --- Logging: one structured line per request ---------------------------------------------------
@@ -414,3 +515,5 @@ PUBLIC_CACHE_PATHS = ("/api/v1/products", "/api/v1/categories", "/api/v1/search/
 
 # --- Operations -------------------------------------------------------------------------------
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if not METRICS_TOKEN and not DEBUG:
+    raise environ.ImproperlyConfigured("METRICS_TOKEN must be set when DEBUG is off (/metrics needs its token)")

@@ -1,10 +1,11 @@
 """Root URLs: storefront pages, the versioned API, its schema and docs, and operations."""
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from accounts import urls as accounts_urls
 from cart import urls as cart_urls
@@ -31,6 +32,18 @@ api_v1 = [
     path("", include((recommendations_urls.api_urlpatterns, "recommendations"))),
 ]
 
+# The documentation pages answer GET only: OPTIONS would otherwise render their page template without a page.
+DOC_METHODS = ["get"]
+# The API docs under the Content Security Policy: their start-up scripts are files too (templates/api_docs/).
+# Swagger UI keeps the site's policy; Redoc styles its page with styled-components' <style> elements and
+# runs its search in a blob: worker, so its page allows inline styles and blob: workers (never scripts).
+api_docs = SpectacularSwaggerSplitView.as_view(
+    url_name="schema", template_name="api_docs/swagger_ui.html", http_method_names=DOC_METHODS
+)
+api_redoc = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})(
+    SpectacularRedocView.as_view(url_name="schema", template_name="api_docs/redoc.html", http_method_names=DOC_METHODS)
+)
+
 urlpatterns = [
     path("", include(catalog_urls)),
     path("", include(accounts_urls)),
@@ -43,8 +56,8 @@ urlpatterns = [
     path("", include(notifications_urls)),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("api/docs/", api_docs, name="api-docs"),
+    path("api/redoc/", api_redoc, name="api-redoc"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("metrics", views.metrics, name="metrics"),

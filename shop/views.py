@@ -8,6 +8,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
 from django.db import connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -74,12 +75,15 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 
 def metrics(request: HttpRequest) -> HttpResponse:
-    """Prometheus text format. With METRICS_TOKEN set, scrapers must send it as a Bearer token."""
+    """Prometheus text format. With METRICS_TOKEN set (always when DEBUG is off: the settings refuse to start
+    without it), scrapers must send ``Authorization: Bearer <token>``; anything else is a 401."""
     token = settings.METRICS_TOKEN
     if token:
-        sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-        if not hmac.compare_digest(sent.encode(), token.encode()):
-            return HttpResponse("unauthorized\n", status=401, content_type="text/plain")
+        scheme, _, sent = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(sent.strip().encode(), token.encode()):
+            response = HttpResponse("unauthorized\n", status=401, content_type="text/plain")
+            response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+            return response
     return ExportToDjangoView(request)
 
 
@@ -88,6 +92,7 @@ _ERRORS = {
     400: ("bad_request", "Bad Request", "The request could not be understood."),
     403: ("permission_denied", "Forbidden", "You are not allowed to do this."),
     404: ("not_found", "Not found", "There is nothing at this address."),
+    413: ("request_too_large", "Content Too Large", "The request is larger than this store accepts."),
     500: ("internal_error", "Internal Server Error", "Something went wrong on our side. It has been logged."),
 }
 
@@ -104,7 +109,12 @@ def _error(request: HttpRequest, status: int) -> HttpResponse:
 
 
 def bad_request(request, exception=None):
-    return _error(request, 400)
+    # Django reports a body over DATA_UPLOAD_MAX_MEMORY_SIZE as a "suspicious" 400; it is a 413.
+    return _error(request, 413 if isinstance(exception, RequestDataTooBig) else 400)
+
+
+def request_too_large(request, exception=None):
+    return _error(request, 413)
 
 
 def permission_denied(request, exception=None):

@@ -110,3 +110,15 @@ def api_schema_check(request, monkeypatch):
     yield from_other_threads
     if from_other_threads:
         pytest.fail("\n".join(str(mismatch) for mismatch in from_other_threads), pytrace=False)
+
+
+@pytest.fixture
+def unlimited_holds(settings):
+    """Lift the fair-hold caps (orders.services.fairness) for tests about something else that buy most of a
+    small stock or check out many times in a row; the caps' own tests keep the real ones."""
+    settings.HOLD_MAX_OPEN_ORDERS = 1_000
+    settings.HOLD_MAX_UNITS_PER_VARIANT = 1_000_000
+    settings.HOLD_MAX_SHARE_OF_STOCK = 1.0
+    settings.CHECKOUTS_PER_MINUTE = 1_000
+    settings.CHECKOUT_BACKOFF_AFTER = 1_000
+    return settings

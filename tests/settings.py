@@ -23,3 +23,10 @@ PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
 # into a folder of this run's own so that concurrent runs never read each other's half-written files.
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="shop-test-static-"))
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="shop-test-media-"))
+
+# pytest-django runs with DEBUG off: the suite's parcels still travel with the simulated carrier (tests of its
+# gate turn it off).
+SIMULATED_CARRIER_ENABLED = True
+# The suite's eager Celery runs the simulated carrier's steps at once (tests of the development catch-up
+# turn it on).
+SIMULATED_CARRIER_CATCH_UP = False

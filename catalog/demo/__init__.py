@@ -330,7 +330,7 @@ def _reviews(rng: random.Random, kind: Kind, reviewers: Sequence[int], created_a
 
 def _plan(number, categories, by_root, sellers, reviewers, wanted) -> _Plan:
     """Product number ``number``, the same in every run; adds the pictures it shows to ``wanted``."""
-    rng = random.Random(SEED * 1_000_003 + number)  # noqa: S311 (demo data, not secrets)
+    rng = random.Random(SEED * 1_000_003 + number)  # noqa: S311 (demo data, not secrets)  # nosec B311
     leaf = _pick_leaf(number, rng)
     kind, category = leaf.node.kind, categories[leaf.node.slug]
     seller = rng.choice(by_root.get(leaf.root_slug) or sellers)

@@ -43,7 +43,7 @@ class PostgresBackend(SearchBackend):
         # digits, so the LIKE pattern has no wildcards but the final one), and its nearest words by
         # trigram distance (a GiST KNN scan, whatever the similarity: "iphnoe"/"iphone" is only 0.27).
         select = (
-            f"SELECT %s, EXISTS (SELECT 1 FROM {table} WHERE term = %s), "  # noqa: S608 - a table name
+            f"SELECT %s, EXISTS (SELECT 1 FROM {table} WHERE term = %s), "  # noqa: S608 - a table name  # nosec B608
             f"EXISTS (SELECT 1 FROM {table} WHERE term LIKE %s), "
             f"ARRAY(SELECT term FROM {table} ORDER BY term <-> %s LIMIT {NEAREST_WORDS})"
         )

@@ -24,7 +24,7 @@ from catalog.search.spelling import Lookup
 FTS = sqlite_schema.SEARCH_TABLE
 # bm25 weights of name, brand, category path, description.
 BM25 = f"bm25({FTS}, 10.0, 5.0, 2.0, 1.0)"
-MATCHING_IDS = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s"  # noqa: S608 - table name only
+MATCHING_IDS = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s"  # noqa: S608 - table name only  # nosec B608
 NEAREST_WORDS = 10
 LIKE_COLUMNS = ("name", "brand", "category_text", "description")
 
@@ -60,9 +60,9 @@ class SqliteBackend(SearchBackend):
             return _like_match(products, query)
         must, must_not = query.to_fts5()
         if must:
-            products = products.filter(id__in=RawSQL(MATCHING_IDS, [must]))  # noqa: S611 - constant SQL, bound value
+            products = products.filter(id__in=RawSQL(MATCHING_IDS, [must]))  # noqa: S611 - constant SQL, bound value  # nosec B611
         if must_not:
-            products = products.exclude(id__in=RawSQL(MATCHING_IDS, [must_not]))  # noqa: S611 - constant SQL, bound value
+            products = products.exclude(id__in=RawSQL(MATCHING_IDS, [must_not]))  # noqa: S611 - constant SQL, bound value  # nosec B611
         return products
 
     @property
@@ -81,7 +81,7 @@ class SqliteBackend(SearchBackend):
         if not words or not self.has_fts():
             return {}
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT term FROM {sqlite_schema.VOCABULARY_TABLE} ORDER BY term")  # noqa: S608
+            cursor.execute(f"SELECT term FROM {sqlite_schema.VOCABULARY_TABLE} ORDER BY term")  # noqa: S608 - a constant table name  # nosec B608
             terms = [row[0] for row in cursor.fetchall()]
         lookups = {}
         for word in words:
@@ -95,7 +95,7 @@ class SqliteBackend(SearchBackend):
         products = Product.objects.filter(status=Product.Status.ACTIVE)
         if self.has_fts():
             expression = " AND ".join(f'name : "{word}"*' for word in words)
-            products = products.filter(id__in=RawSQL(MATCHING_IDS, [expression]))  # noqa: S611 - constant SQL, bound value
+            products = products.filter(id__in=RawSQL(MATCHING_IDS, [expression]))  # noqa: S611 - constant SQL, bound value  # nosec B611
         else:
             products = products.filter(reduce(operator.and_, (Q(name__icontains=w) for w in words)))
         return list(products.order_by("-sales_count", "-rating", "id").only("id", "name", "slug")[:limit])
@@ -113,7 +113,7 @@ class Bm25(Func):
         row_id, expression = self.get_source_expressions()
         id_sql, id_params = compiler.compile(row_id)
         match_sql, match_params = compiler.compile(expression)
-        sql = f"(SELECT {BM25} FROM {FTS} WHERE {FTS} MATCH {match_sql} AND {FTS}.rowid = {id_sql})"  # noqa: S608
+        sql = f"(SELECT {BM25} FROM {FTS} WHERE {FTS} MATCH {match_sql} AND {FTS}.rowid = {id_sql})"  # noqa: S608 - constant names; the match and row id are parameters  # nosec B608
         return sql, [*match_params, *id_params]
 
 

@@ -19,6 +19,7 @@ from catalog.selectors.products import (
     product_cards,
     product_cards_queryset,
     product_detail,
+    review_standing,
     reviews_for,
 )
 
@@ -156,6 +157,7 @@ class ProductPage:
     is_owner: bool
     can_review: bool
     has_reviewed: bool
+    is_verified_buyer: bool  # received the product: only such a buyer may review it
     attributes: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -249,7 +251,10 @@ def product_page(*, product_id: int, user, reviews_page: int = 1) -> ProductPage
     reviews_page = min(max(1, reviews_page), pages)
     start = (reviews_page - 1) * REVIEWS_PAGE_SIZE
     reviews = list(reviews_for(product_id=product.pk)[start : start + REVIEWS_PAGE_SIZE])
-    has_reviewed = user_id is not None and reviews_for(product_id=product.pk).filter(user_id=user_id).exists()
+    has_reviewed, received = (
+        review_standing(user_id=user_id, product_id=product.pk) if user_id is not None else (False, False)
+    )
+    is_verified_buyer = received and not detail.viewer_is_owner
 
     return ProductPage(
         product=product,
@@ -263,7 +268,8 @@ def product_page(*, product_id: int, user, reviews_page: int = 1) -> ProductPage
         reviews_pages=pages,
         rating_breakdown=detail.rating_breakdown,
         is_owner=detail.viewer_is_owner,
-        can_review=user_id is not None and not detail.viewer_is_owner and not has_reviewed and product.is_listed,
+        can_review=is_verified_buyer and not has_reviewed and product.is_listed,
         has_reviewed=has_reviewed,
+        is_verified_buyer=is_verified_buyer,
         attributes=_attribute_rows(product.attributes),
     )

@@ -11,11 +11,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, Exists, Prefetch, QuerySet, prefetch_related_objects
 from django.urls import reverse
 
 from catalog.errors import NotProductOwner, ProductNotFound
-from catalog.models import Product, ProductImage, Review, Variant
+from catalog.models import Product, ProductImage, Review, Variant, VerifiedPurchase
 from catalog.selectors.categories import CategoryNode, category_tree
 from inventory import selectors as inventory_selectors
 from shop.money import to_str
@@ -142,6 +142,24 @@ def options_by_sku(*, skus: Iterable[str]) -> dict[str, dict]:
 def reviews_for(*, product_id: int) -> QuerySet[Review]:
     """A product's reviews, newest first, with their authors."""
     return Review.objects.filter(product_id=product_id).select_related("user").order_by("-created_at", "-id")
+
+
+def has_received(*, user_id: int, product_id: int) -> bool:
+    """Whether the user received the product (a delivered order line): what reviewing it takes."""
+    return VerifiedPurchase.objects.filter(user_id=user_id, product_id=product_id).exists()
+
+
+def review_standing(*, user_id: int, product_id: int) -> tuple[bool, bool]:
+    """Whether the user has reviewed the product, and whether they received it; one query, for its page."""
+    reviewed = Review.objects.filter(user_id=user_id, product_id=product_id)
+    received = VerifiedPurchase.objects.filter(user_id=user_id, product_id=product_id)
+    row = (
+        Product.objects.filter(pk=product_id)
+        .annotate(reviewed=Exists(reviewed), received=Exists(received))
+        .values_list("reviewed", "received")
+        .first()
+    )
+    return row or (False, False)
 
 
 def products_of_seller(*, seller_id: int, statuses: Iterable[str] | None = None) -> QuerySet[Product]:

@@ -18,7 +18,7 @@ from catalog.services.checks import MAX_VARIANTS, OPTION_LENGTH, UNSET, VariantI
 from catalog.services.images import add_image, delete_image, reorder_images, update_image
 from catalog.services.imports import apply_import, check_import, confirm_import, start_import
 from catalog.services.products import archive_product, create_product, sync_product, update_product
-from catalog.services.reviews import sync_product_rating, write_review
+from catalog.services.reviews import record_received, sync_product_rating, write_review
 from catalog.services.sales import record_sales
 from catalog.services.variants import update_variant
 
@@ -38,6 +38,7 @@ __all__ = [
     "delete_image",
     "move_category",
     "normalized_options",
+    "record_received",
     "record_sales",
     "rename_category",
     "reorder_images",

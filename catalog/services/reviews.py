@@ -1,25 +1,30 @@
-"""Buyers' reviews of a product, and the rating and review count they add up to."""
+"""Buyers' reviews of a product, and the rating and review count they add up to; who received which product
+(told by the orders app's events), since only those buyers may review it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
 
 from catalog import locks
-from catalog.errors import AlreadyReviewed, InvalidField, OwnProductReview, ProductNotFound
-from catalog.models import Product, Review
+from catalog.errors import AlreadyReviewed, InvalidField, NotAVerifiedBuyer, OwnProductReview, ProductNotFound
+from catalog.models import Product, Review, VerifiedPurchase
+from catalog.selectors import has_received
 from catalog.services.checks import CENT
 from shop.public_cache import bumps
 
 
 @bumps("catalog")
 def write_review(*, product_id: int, user, rating: int, title: str, body: str = "") -> Review:
-    """A buyer rates a product 1-5 with a title and text; the product's average and count follow.
+    """A buyer who received the product rates it 1-5 with a title and text (a "verified purchase"); the
+    product's average and count follow.
 
     Raises ProductNotFound (also for drafts), OwnProductReview for the product's seller, AlreadyReviewed
-    for a second review by the same buyer, InvalidField for a rating outside 1-5 or a blank title.
+    for a second review by the same buyer, NotAVerifiedBuyer (403) for anyone without a delivered order
+    line of the product, InvalidField for a rating outside 1-5 or a blank title.
     """
     if not 1 <= rating <= 5:
         raise InvalidField("Rate from 1 to 5.", field="rating")
@@ -36,8 +41,15 @@ def write_review(*, product_id: int, user, rating: int, title: str, body: str = 
                 raise OwnProductReview()
             if Review.objects.filter(product_id=product.pk, user_id=user.pk).exists():
                 raise AlreadyReviewed()
+            if not has_received(user_id=user.pk, product_id=product.pk):
+                raise NotAVerifiedBuyer()
             review = Review.objects.create(
-                product=product, user=user, rating=rating, title=title, body=(body or "").strip()
+                product=product,
+                user=user,
+                rating=rating,
+                title=title,
+                body=(body or "").strip(),
+                verified_purchase=True,
             )
             refresh_rating(product)
     except IntegrityError:
@@ -62,3 +74,15 @@ def sync_product_rating(*, product_id: int) -> None:
         product = locks.lock_product(product_id=product_id)
         if product is not None:
             refresh_rating(product)
+
+
+def record_received(*, event_id: str, user_id: int, product_ids: Iterable[int]) -> None:
+    """The buyer received these products: they may now review them. A product already recorded for them (a
+    second purchase, a redelivered event) keeps its first row, so running it twice changes nothing."""
+    VerifiedPurchase.objects.bulk_create(
+        [
+            VerifiedPurchase(user_id=user_id, product_id=product_id, event_id=event_id)
+            for product_id in sorted(set(product_ids))
+        ],
+        ignore_conflicts=True,
+    )

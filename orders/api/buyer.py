@@ -85,7 +85,13 @@ class CheckoutView(GenericAPIView):
     problem_responses = {
         400: "Invalid input (validation_error) or an empty cart (empty_cart).",
         409: "Some lines are short of stock (out_of_stock, naming them in `lines`), no longer sold "
-        "(items_unavailable), or the Idempotency-Key was used for another request (idempotency_conflict).",
+        "(items_unavailable), or the Idempotency-Key was used for another request (idempotency_conflict). "
+        "Fair holds: the buyer already has the most orders awaiting payment (too_many_open_orders, listing "
+        "them in `open_orders`), or lines ask for more units than one buyer may hold (hold_limit_exceeded, "
+        "naming them in `lines` with `max_now`).",
+        429: "Too many requests (throttled), checked out too often in the last minute (checkout_rate_limited), "
+        "or paused after orders left unpaid until they expired (checkout_backoff); `Retry-After` says when to "
+        "come back (and `retry_after`, for the last two).",
     }
 
     @extend_schema(
@@ -200,7 +206,17 @@ class CancelSerializer(serializers.Serializer):
     order = serializers.CharField(max_length=32, help_text="The order's id.")
     product = serializers.IntegerField(min_value=1, help_text="The product's id.")
     reason = serializers.CharField(max_length=500)
-    refundInstructions = serializers.DictField(required=False, default=dict)
+    refundInstructions = serializers.DictField(
+        child=serializers.CharField(max_length=500, allow_blank=True),
+        required=False,
+        default=dict,
+        help_text='Up to 20 named texts for the refund, e.g. {"to": "card"}.',
+    )
+
+    def validate_refundInstructions(self, value):
+        if len(value) > 20 or any(len(name) > 60 for name in value):
+            raise serializers.ValidationError("At most 20 instructions, each named in up to 60 characters.")
+        return value
 
 
 class CancelView(GenericAPIView):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from logistics import selectors as logistics_selectors
 from orders.models import Order, OrderLine, ReturnRequest
 from orders.selectors import BuyerOrderView
 from shop.money import to_str
@@ -80,6 +81,7 @@ def render_shipment(shipment) -> dict:
         "id": shipment.pk,
         "seller_id": shipment.seller_id,
         "carrier": shipment.carrier,
+        "carrier_name": logistics_selectors.carrier_name(code=shipment.carrier),
         "tracking_number": shipment.tracking_number,
         "status": shipment.status,
         "eta": shipment.eta,
@@ -277,7 +279,8 @@ class OrderTrackingEventSerializer(serializers.Serializer):
 class OrderShipmentSerializer(serializers.Serializer):
     id = serializers.CharField()
     seller_id = serializers.IntegerField()
-    carrier = serializers.CharField()
+    carrier = serializers.CharField(help_text="The carrier's code, e.g. `ups` or `simulated`.")
+    carrier_name = serializers.CharField(help_text="The carrier's name as buyers read it.")
     tracking_number = serializers.CharField()
     status = serializers.CharField()
     eta = serializers.DateField()

@@ -5,6 +5,7 @@ durable transaction of its step; see each module for its locks.
 - lifecycle: lines shipped/delivered (logistics' events), the order's derived status, cancelling items
 - returns: request, approve, reject, receive
 - refunds: money back for cancelled and returned items, claimed then paid (retried safely)
+- fairness: the caps on what one buyer may hold unpaid, checked by place_order
 """
 
 from orders.services.lifecycle import (

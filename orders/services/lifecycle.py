@@ -124,7 +124,8 @@ def mark_lines_delivered(
     event_id: str = "",
 ) -> int:
     """Lines whose parcel arrived become delivered, stamped with the delivery time (the return window
-    counts from it); a repeated event changes nothing. Returns how many moved."""
+    counts from it), and "order.lines_delivered" names them; a repeated event changes nothing. Returns how
+    many moved."""
     at = _parse_time(delivered_at)
     return _move_lines(
         order_id=order_id, line_ids=line_ids, to=LineStatus.DELIVERED, kind=Kind.LINES_DELIVERED, at=at,
@@ -153,6 +154,14 @@ def _move_lines(
         if moved:
             record(order, kind, data={**data, "line_ids": moved})
             apply_derived_status(order, lines)
+            if to == LineStatus.DELIVERED:
+                publish(
+                    "order.lines_delivered",
+                    order_id=order.id,
+                    buyer_id=order.buyer_id,
+                    line_ids=moved,
+                    product_ids=sorted({line.product_id for line in lines if line.pk in moved}),
+                )
         return len(moved)
 
 

@@ -3,8 +3,9 @@
 Each use case a view or task calls opens the one durable transaction of its step. Locks: the order
 row is the entry lock of everything that changes an existing order (pay, settle, expire); stock rows
 are locked after it, inside inventory.services, ordered by variant id. Nothing locks stock and then
-an existing order, so the two never deadlock. Placing an order locks the buyer's cart row, then the
-stock rows (inventory), and creates the order last.
+an existing order, so the two never deadlock. Placing an order locks the buyer's cart row (which also
+serializes the buyer's checkouts for the fair-hold caps), then the stock rows (inventory), and creates
+the order last.
 
 Charging the card happens outside any transaction (payments.services.charge opens its own short
 ones); the order is then settled under its lock, by the request and, should that step fail, by the
@@ -47,6 +48,7 @@ from orders.errors import (
 from orders.locks import lock_order, lock_order_if_any
 from orders.models import Order, OrderEvent, OrderLine, OrderRefund, new_order_id
 from orders.selectors import order_totals, overdue_order_ids, shipping_option
+from orders.services.fairness import check_fair_holds
 from orders.services.history import record
 from orders.services.refunds import claim_unapplied_payment_refund, pay_refund
 from payments import selectors as payment_selectors
@@ -171,9 +173,11 @@ def place_order(
     """Turn the user's cart into an order awaiting payment, holding its stock until ``expires_at``.
 
     All or nothing: raises cart.errors.EmptyCart / ItemsUnavailable, inventory.errors.OutOfStock
-    (naming every short line), UnknownShippingMethod, UnknownAddress or InvalidShippingAddress, and
-    then neither stock, cart nor orders changed. The cart loses its checked-out lines only with the
-    order created. Units under another order's lapsed hold are bought after expiring that order.
+    (naming every short line), UnknownShippingMethod, UnknownAddress or InvalidShippingAddress, a
+    fair-hold refusal (CheckoutBackoff, CheckoutRateLimited, TooManyOpenOrders, HoldLimitExceeded: see
+    orders.services.fairness), and then neither stock, cart nor orders changed. The cart loses its
+    checked-out lines only with the order created. Units under another order's lapsed hold are bought
+    after expiring that order.
     """
     option = shipping_option(code=shipping_method)
     address = _address_snapshot(user=user, address_id=address_id, shipping_address=shipping_address)
@@ -184,6 +188,8 @@ def place_order(
         for line in lines:
             quantities[line.variant_id] = quantities.get(line.variant_id, 0) + line.quantity
         now = timezone.now()
+        # Under the cart lock, which serializes this buyer's checkouts (see fairness).
+        check_fair_holds(user=user, quantities=quantities, lines=lines, now=now)
         expires_at = now + timedelta(seconds=settings.ORDER_HOLD_SECONDS)
         inventory_services.hold_stock(reference=order_id, quantities=quantities, expires_at=expires_at, actor=user)
         totals = order_totals(

@@ -11,6 +11,7 @@ from typing import Any
 from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -84,13 +85,30 @@ def _title(status_code: int) -> str:
 def problem_exception_handler(exc: Exception, context: dict) -> Response:
     """DRF's EXCEPTION_HANDLER: every error, expected or not, leaves as problem details."""
     if isinstance(exc, DomainError):
-        return problem_response(status_code=exc.status, code=exc.code, title=exc.title, detail=exc.message, **exc.extra)
+        # An error that says when to come back (``retry_after`` seconds) says it in the header too.
+        retry_after = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        return problem_response(
+            status_code=exc.status, code=exc.code, title=exc.title, detail=exc.message, headers=headers, **exc.extra
+        )
     request = context.get("request")
     if isinstance(exc, AxesBackendPermissionDenied) or (
         # django-axes refused a locked-out sign-in inside authenticate(), which then looked like bad credentials.
         isinstance(exc, exceptions.AuthenticationFailed) and getattr(request, "axes_locked_out", False)
     ):
         return lockout_problem()
+    if isinstance(exc, RequestDataTooBig):
+        # A multipart body whose fields (not files) outgrow DATA_UPLOAD_MAX_MEMORY_SIZE, met while parsing.
+        return problem_response(
+            status_code=413,
+            code="request_too_large",
+            title="Content Too Large",
+            detail="The request is larger than this store accepts.",
+        )
+    if isinstance(exc, SuspiciousOperation):  # e.g. too many form fields or files
+        return problem_response(
+            status_code=400, code="bad_request", title="Bad Request", detail="The request could not be understood."
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

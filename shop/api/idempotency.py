@@ -14,9 +14,10 @@ Decorate a DRF view's handler with ``@idempotent``. Per signed-in user and key:
 The storefront's checkout form uses the same records through ``run_once``: its hidden submit token is
 the key, so a double-clicked "Place order" lands on the first order.
 
-Answers that say the input itself was malformed (validation and parse errors) and server errors are
-not stored, so a corrected or repeated request with the same key runs. Records older than
-IDEMPOTENCY_KEY_HOURS are ignored, and purged by ``purge_expired_records`` (a beat-able task).
+Answers that say the input itself was malformed (validation and parse errors), "too many requests,
+retry later" (429) and server errors are not stored, so a corrected or repeated request with the same
+key runs. Records older than IDEMPOTENCY_KEY_HOURS are ignored, and purged by ``purge_expired_records``
+(a beat-able task).
 """
 
 from __future__ import annotations
@@ -185,7 +186,8 @@ def _plain(data):
 
 
 def _recordable(response) -> bool:
-    if response.status_code >= 500:
+    # A 429 says "not now": the same request is meant to be sent again later, and then to run.
+    if response.status_code >= 500 or response.status_code == 429:
         return False
     data = getattr(response, "data", None)
     return not (isinstance(data, dict) and data.get("code") in UNRECORDED_CODES)

@@ -25,7 +25,8 @@ class ProblemSerializer(serializers.Serializer):
         child=serializers.DictField(),
         required=False,
         help_text="`out_of_stock`: `[{variant_id, requested, available}]`; "
-        "`items_unavailable`: `[{item_id, variant_id, product_id, name}]`.",
+        "`items_unavailable`: `[{item_id, variant_id, product_id, name}]`; "
+        "`hold_limit_exceeded`: `[{variant_id, name, sku, requested, held, limit, max_now}]`.",
     )
     order_id = serializers.CharField(
         required=False,
@@ -47,10 +48,24 @@ class ProblemSerializer(serializers.Serializer):
     )
     variant_id = serializers.IntegerField(required=False, help_text="`stock_below_held`.")
     held = serializers.IntegerField(required=False, help_text="`stock_below_held`: units held for pending orders.")
+    limit = serializers.IntegerField(
+        required=False, help_text="`too_many_open_orders`, `checkout_rate_limited`: the cap reached."
+    )
+    open_orders = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text="`too_many_open_orders`: `[{order_id, total, currency, expires_at}]`, the soonest to expire first.",
+    )
+    retry_after = serializers.IntegerField(
+        required=False, help_text="`checkout_rate_limited`, `checkout_backoff`: seconds to wait, as in Retry-After."
+    )
+    abandoned_orders = serializers.IntegerField(
+        required=False, help_text="`checkout_backoff`: orders left unpaid until they expired in the last 24 h."
+    )
 
 
 class ProblemAutoSchema(AutoSchema):
-    """Adds 400/401/403/404/415/429 problem responses to each operation where they can happen, and 304 to GETs.
+    """Adds 400/401/403/404/413/415/429 problem responses to each operation where they can happen, and 304 to GETs.
 
     A view adds its own business errors (409, 402, ...) with ``@extend_schema(responses=...)``
     or by listing them in ``problem_responses = {409: "why"}``.
@@ -71,11 +86,11 @@ class ProblemAutoSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
-        errors: dict[int, str] = {}
+        # Every operation refuses a query parameter holding a NUL or an unpaired surrogate (shop/request_guards.py).
+        errors: dict[int, str] = {400: "Invalid input (validation_error)."}
         has_body = self.method in ("POST", "PUT", "PATCH")
-        if has_body or self._is_list_view():
-            errors[400] = "Invalid input (validation_error)."
         if has_body:
+            errors[413] = "The body is too large (request_too_large)."
             errors[415] = "The body is not JSON (unsupported_media_type)."
         if not all(isinstance(p, AllowAny) for p in self.view.get_permissions()):
             errors[401] = "Not signed in (not_authenticated)."

@@ -4,6 +4,7 @@ before the signature check, the raw body handed to the app's service, ``{"receiv
 from __future__ import annotations
 
 from collections.abc import Mapping
+import json
 
 from django.core.exceptions import RequestDataTooBig
 from drf_spectacular.types import OpenApiTypes
@@ -13,6 +14,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shop.api.parsers import unstorable_text
 from shop.errors import DomainError
 from shop.webhooks import SIGNATURE_HEADER
 
@@ -38,8 +40,19 @@ def webhook_schema(
     )
 
 
+def _holds_unstorable_text(body: bytes) -> bool:
+    """Whether a JSON body holds text no column can store (its event id, say); what is not JSON is the
+    app's verifier's to refuse."""
+    try:
+        event = json.loads(body)
+    except (ValueError, RecursionError):
+        return False
+    return unstorable_text(event) is not None
+
+
 class SignedWebhookView(APIView):
-    """Reads the body raw and hands it to ``receive``; a body too large to read raises ``invalid_webhook``."""
+    """Reads the body raw and hands it to ``receive``; a body too large to read, or holding a NUL or an unpaired
+    surrogate anywhere in its JSON, raises ``invalid_webhook``."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -56,5 +69,7 @@ class SignedWebhookView(APIView):
             body = request.body
         except RequestDataTooBig:
             raise self.invalid_webhook("The webhook's body is too large.") from None
+        if _holds_unstorable_text(body):
+            raise self.invalid_webhook("The webhook's body holds a NUL character or an unpaired surrogate.")
         self.receive(body=body, headers=request.headers, **kwargs)
         return Response({"received": True})

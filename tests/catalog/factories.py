@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.utils.text import slugify
 import factory
 
-from catalog.models import Category, Product, ProductImage, Review, Variant
+from catalog.models import Category, Product, ProductImage, Review, Variant, VerifiedPurchase
 from inventory import services as inventory_services
 from tests.accounts.factories import UserFactory
 from tests.sellers.factories import SellerFactory
@@ -92,3 +92,20 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     rating = 4
     title = "Good"
     body = "Does what it says."
+
+
+class VerifiedPurchaseFactory(factory.django.DjangoModelFactory):
+    """A buyer who received the product, as the orders app's "order.lines_delivered" records it."""
+
+    class Meta:
+        model = VerifiedPurchase
+
+    user = factory.SubFactory(UserFactory)
+    product = factory.SubFactory(ProductFactory)
+    event_id = factory.Sequence(lambda n: f"evt_delivered_{n}")
+
+
+def verified_buyer(product, user=None, **user_fields):
+    """``user`` (a new one by default) having received ``product``, so that catalog.services.write_review
+    accepts their review."""
+    return VerifiedPurchaseFactory(product=product, user=user or UserFactory(**user_fields)).user

@@ -5,8 +5,7 @@ from decimal import Decimal
 import pytest
 
 from catalog.models import Review
-from tests.accounts.factories import UserFactory
-from tests.catalog.factories import ProductFactory, ReviewFactory
+from tests.catalog.factories import ProductFactory, ReviewFactory, verified_buyer
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +20,9 @@ def product():
 
 
 @pytest.fixture
-def buyer_client(api_client):
-    api_client.force_authenticate(UserFactory(name="Robin Q. Hood"))
+def buyer_client(api_client, product):
+    """Signed in as a buyer who received the product."""
+    api_client.force_authenticate(verified_buyer(product, name="Robin Q. Hood"))
     return api_client
 
 
@@ -42,7 +42,7 @@ def test_a_buyer_reviews_a_product_and_its_rating_follows(buyer_client, product)
     product.refresh_from_db()
     assert (product.rating, product.review_count) == (Decimal("4.00"), 1)
 
-    buyer_client.force_authenticate(UserFactory())
+    buyer_client.force_authenticate(verified_buyer(product))
     buyer_client.post(reviews_url(product), {"rating": 1, "title": "Broke"}, format="json")
     product.refresh_from_db()
     assert (product.rating, product.review_count) == (Decimal("2.50"), 2)

@@ -7,8 +7,7 @@ import pytest
 from catalog import services
 from catalog.errors import AlreadyReviewed, DuplicateSku
 from catalog.models import Product, Review, Variant
-from tests.accounts.factories import UserFactory
-from tests.catalog.factories import ProductFactory
+from tests.catalog.factories import ProductFactory, verified_buyer
 from tests.concurrency import race as run_race
 from tests.sellers.factories import SellerFactory
 
@@ -37,7 +36,7 @@ def test_two_sellers_racing_for_one_sku_get_one_product_and_a_named_field_error(
 
 def test_concurrent_reviews_keep_the_rating_equal_to_the_reviews():
     product = ProductFactory()
-    buyers = UserFactory.create_batch(THREADS)
+    buyers = [verified_buyer(product) for _ in range(THREADS)]
     results = race(
         lambda i: services.write_review(product_id=product.pk, user=buyers[i], rating=i % 5 + 1, title=f"R{i}")
     )
@@ -50,7 +49,7 @@ def test_concurrent_reviews_keep_the_rating_equal_to_the_reviews():
 
 def test_one_buyer_reviewing_twice_at_once_gets_one_review():
     product = ProductFactory()
-    buyer = UserFactory()
+    buyer = verified_buyer(product)
     results = race(lambda i: services.write_review(product_id=product.pk, user=buyer, rating=5, title=f"R{i}"))
     assert sum(isinstance(r, Review) for r in results) == 1
     assert all(isinstance(r, (Review, AlreadyReviewed)) for r in results), results

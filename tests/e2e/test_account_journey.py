@@ -1,4 +1,4 @@
-"""A newcomer signs up, signs out, signs back in, sees their name and opens a store."""
+"""A newcomer signs up, signs out, signs back in, sees their name, confirms their e-mail and opens a store."""
 
 import re
 
@@ -10,7 +10,7 @@ from sellers.models import Seller
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_sign_up_sign_out_sign_in_and_become_a_seller(page: Page, base: str):
+def test_sign_up_sign_out_sign_in_and_become_a_seller(page: Page, base: str, mailoutbox):
     page.goto(base + "/")
     page.get_by_role("link", name="Create account").click()
 
@@ -23,7 +23,7 @@ def test_sign_up_sign_out_sign_in_and_become_a_seller(page: Page, base: str):
     expect(page.get_by_test_id("header-user-name")).to_have_text("Robin")
 
     page.get_by_text("Hello,").click()
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
     expect(page.get_by_test_id("header-user-name")).to_have_count(0)
 
@@ -33,6 +33,10 @@ def test_sign_up_sign_out_sign_in_and_become_a_seller(page: Page, base: str):
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_test_id("header-user-name")).to_have_text("Robin")
 
+    page.get_by_role("link", name=re.compile("Sell on")).first.click()
+    expect(page.get_by_role("alert")).to_contain_text("First confirm your e-mail address")
+    page.goto(re.search(r"https?://\S+", mailoutbox[-1].body).group(0))  # the link mailed at sign-up
+    expect(page.get_by_text("your e-mail address is confirmed")).to_be_visible()
     page.get_by_role("link", name=re.compile("Sell on")).first.click()
     page.get_by_label("Store name").fill("Robin's Nest")
     page.get_by_label("What do you sell?").fill("Handmade birdhouses")

@@ -255,9 +255,11 @@ def test_shipped_email_gives_the_carrier_tracking_number_and_eta_of_the_shipment
     )
 
     notification = Notification.objects.get(user=buyer)
-    assert "with simulated (tracking number SIM-42)" in notification.body
+    # The carrier by its name, never its internal code.
+    assert "with Bazaar Courier (test carrier), tracking number SIM-42" in notification.body
     assert "arrive by Thursday 3 December" in notification.body
-    assert "Carrier: simulated, tracking number SIM-42" in mailoutbox[0].body
+    assert "Carrier: Bazaar Courier (test carrier), tracking number SIM-42" in mailoutbox[0].body
+    assert "simulated" not in notification.body + mailoutbox[0].body + mailoutbox[0].alternatives[0][0]
 
 
 def test_email_links_are_absolute_when_the_site_knows_its_address(order, buyer, mailoutbox, settings):

@@ -44,6 +44,7 @@ def test_checkout_and_payment_notify_the_buyer_and_each_seller_once():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("unlimited_holds")  # most of a small stock
 def test_a_sale_that_leaves_stock_low_notifies_the_seller_in_app_once():
     buyer = UserFactory()
     mug = VariantFactory(stock=3)
@@ -60,6 +61,7 @@ def test_a_sale_that_leaves_stock_low_notifies_the_seller_in_app_once():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("unlimited_holds")  # most of a small stock
 def test_a_low_stock_alert_reaches_the_seller_in_one_email_only():
     mail.outbox = []
     buyer = UserFactory()

@@ -71,6 +71,7 @@ def test_checkout_answers_201_with_the_order_its_totals_lines_and_expiry(buyer, 
     assert [line["variant_id"] for line in order["lines"]] == [shirt.pk, mug.pk]
 
 
+@pytest.mark.usefixtures("unlimited_holds")  # most of a small stock
 def test_checkout_holds_the_stock_of_every_line(buyer, buyer_client):
     a, b = VariantFactory(stock=5), VariantFactory(stock=3)
     fill_cart(buyer, (a, 2), (b, 3))
@@ -212,6 +213,7 @@ def test_a_line_no_longer_sold_is_a_409_items_unavailable(buyer, buyer_client):
     assert stock(fine) == (5, 0)
 
 
+@pytest.mark.usefixtures("unlimited_holds")  # most of a small stock
 def test_one_order_holds_products_of_two_sellers(buyer, buyer_client):
     first, second = ProductFactory(default_variant=False), ProductFactory(default_variant=False)
     a, b = VariantFactory(product=first, stock=3), VariantFactory(product=second, stock=3)

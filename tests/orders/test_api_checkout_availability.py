@@ -15,7 +15,7 @@ from shop.models import OutboxEvent
 from tests.accounts.factories import UserFactory
 from tests.orders.conftest import assert_ledger_balances, checkout, client_for, fill_cart
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unlimited_holds")]  # whole stocks held
 
 
 HOLD_SECONDS = 3  # long enough for the checks made while the hold runs, even on a busy machine

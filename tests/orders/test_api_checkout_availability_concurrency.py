@@ -15,7 +15,7 @@ from tests.concurrency import race
 from tests.orders.conftest import assert_ledger_balances, checkout, client_for, fill_cart
 from tests.orders.test_api_checkout_availability import abandon, wait_past_the_hold
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("unlimited_holds")]
 
 
 @pytest.mark.parametrize("buyers", [2, 8])

@@ -12,7 +12,7 @@ from tests.accounts.factories import UserFactory
 from tests.catalog.factories import VariantFactory
 from tests.orders.conftest import checkout, client_for, fill_cart
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unlimited_holds")]  # one buyer, many orders
 
 LIST_QUERIES = 3  # the count, the page of orders, their lines with sellers
 

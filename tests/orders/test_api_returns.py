@@ -14,7 +14,7 @@ from tests.catalog.factories import VariantFactory
 from tests.orders.conftest import assert_ledger_balances, client_for, deliver_lines, place_paid, seller_client, stock
 from tests.sellers.factories import SellerFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unlimited_holds")]  # most of a small stock
 
 
 @pytest.fixture

@@ -491,6 +491,7 @@ def cart_lines(client) -> list[tuple[str, int]]:
     return [(line["name"], line["quantity"]) for line in client.get("/api/v1/cart").json()["products"]]
 
 
+@pytest.mark.usefixtures("unlimited_holds")  # the whole stock held
 def test_an_order_past_its_hold_puts_its_items_back_in_the_cart(client, buyer):
     product_in_cart(client, name="Blue Mug", stock=2, quantity=2)  # all the stock: the order holds it
     order = place(client, buyer)

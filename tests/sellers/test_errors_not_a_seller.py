@@ -36,7 +36,7 @@ def test_a_buyer_gets_the_forbidden_page_on_seller_pages(client, path):
     client.force_login(UserFactory())
     response = client.get(path)
     assert response.status_code == 403
-    assert "errors/error.html" in [template.name for template in response.templates]
+    assert "errors/not_a_seller.html" in [template.name for template in response.templates]
 
 
 @pytest.mark.parametrize("app", ["catalog", "orders", "logistics", "inventory"])

@@ -117,7 +117,9 @@ def test_check_deploy_is_clean_with_debug_off_and_a_real_secret():
         env=settings_env(
             DEBUG="0",
             SECRET_KEY=secrets.token_urlsafe(64),
+            METRICS_TOKEN=secrets.token_urlsafe(32),
             ALLOWED_HOSTS="shop.example.com",
+            SITE_URL="https://shop.example.com",
             DATABASE_URL=live_database_url(),
             REDIS_URL=os.environ["REDIS_URL"],
         ),

@@ -119,6 +119,7 @@ def served_fresh_until_a_hit(client, product_id: int, *, price: str, in_stock: b
         time.sleep(0.1)
 
 
+@pytest.mark.usefixtures("unlimited_holds")  # the whole stock bought
 def test_orders_complete_while_redis_is_down_and_no_stale_answer_follows(client, redis_gate):
     buyer = UserFactory()
     variant = VariantFactory(stock=3)

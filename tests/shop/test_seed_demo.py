@@ -12,7 +12,11 @@ import pytest
 from accounts.models import Address, User
 from catalog import demo as catalog_demo
 from catalog.models import Category, Product, ProductImage, Review, Variant
-from inventory.models import StockLevel, StockMovement
+from inventory.models import LowStockAlert, StockLevel, StockMovement
+from logistics.models import Shipment
+from notifications.models import Notification
+from orders.models import Order, OrderLine, OrderRefund, ReturnRequest
+from orders.stats import seller_stats
 from sellers.models import Seller
 
 pytestmark = pytest.mark.django_db
@@ -204,3 +208,60 @@ def test_large_loads_run_batches_on_two_connections(monkeypatch):
     assert Product.objects.count() == 70
     assert StockLevel.objects.count() == Variant.objects.count()
     assert catalog_demo.present_product_numbers() == set(range(70))
+
+
+# --- The demo buyer's and seller's orders --------------------------------------------------------------
+
+# Enough products for the demo seller to have the few well-stocked ones the demo orders need.
+ORDERS_CATALOG = "120"
+
+
+@pytest.fixture
+def with_orders(transactional_db) -> str:
+    """Seeded with real commits: the orders' events (shipments, notifications) are handled after commit."""
+    return seed("--products", ORDERS_CATALOG)
+
+
+def test_the_demo_buyer_has_orders_in_every_state_made_through_the_services(with_orders):
+    assert "10 demo orders" in with_orders
+    buyer = User.objects.get(email="buyer@example.com")
+    orders = list(Order.objects.filter(buyer=buyer).order_by("-placed_at"))
+    assert [order.status for order in orders] == ["paid", "shipped", "delivered", "delivered"]
+    for order in orders:
+        kinds = set(order.events.values_list("kind", flat=True))
+        assert {"placed", "paid"} <= kinds, kinds
+        assert order.placed_at <= order.paid_at
+    # A cancelled item, refunded; a delivered item with a return requested.
+    cancelled = OrderLine.objects.get(order__buyer=buyer, status=OrderLine.Status.CANCELLED)
+    assert cancelled.refunded_amount > 0
+    assert OrderRefund.objects.get(order=cancelled.order).status == "succeeded"
+    [request] = ReturnRequest.objects.filter(buyer=buyer)
+    assert request.status == "requested"
+    assert Notification.objects.filter(user=buyer).count() >= 8
+
+
+def test_the_demo_seller_has_sales_over_past_days_a_parcel_to_ship_a_return_and_a_low_stock_alert(with_orders):
+    seller = Seller.objects.get(user__email="seller@example.com")
+    stats = seller_stats(seller_id=seller.pk, days=30)
+    assert sum(1 for day in stats.series if day.orders) >= 8
+    assert Shipment.objects.filter(seller=seller, status="pending").count() == 1
+    assert ReturnRequest.objects.filter(seller=seller, status="requested").count() == 1
+    [alert] = LowStockAlert.objects.filter(seller=seller, cleared_at__isnull=True)
+    assert alert.available <= alert.threshold
+    # Dated back as a whole: each parcel left after its order was paid, and its events follow in order.
+    for shipment in Shipment.objects.filter(seller=seller).exclude(shipped_at=None):
+        order = Order.objects.get(pk=shipment.order_id)
+        assert order.paid_at <= shipment.shipped_at
+        assert shipment.shipped_at.date() == order.paid_at.date()
+        ats = list(shipment.events.order_by("id").values_list("at", flat=True))
+        assert ats == sorted(ats)
+
+
+def test_a_second_run_adds_no_orders(with_orders):
+    counts = {model: model.objects.count() for model in (Order, OrderLine, Shipment, ReturnRequest, LowStockAlert)}
+    assert "Demo data present" in seed("--products", ORDERS_CATALOG)
+    assert {model: model.objects.count() for model in counts} == counts
+
+
+def test_a_catalog_too_small_for_the_demo_orders_makes_none(catalog):
+    assert not Order.objects.exists()

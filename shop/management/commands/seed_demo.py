@@ -1,26 +1,33 @@
-"""Demo data for local use: the demo buyer and seller, and a demo catalog of ``--products`` products.
+"""Demo data for local use: the demo buyer and seller, a demo catalog of ``--products`` products, and
+the demo buyer's and seller's orders (placed, shipped, delivered, a cancelled item, a return to handle)
+and a low-stock alert.
 
 Idempotent and deterministic: a rerun with the same or a smaller number adds nothing, a larger one
-adds only the missing products. The catalog is bulk-loaded by the apps' ``demo`` modules.
+adds only the missing products. The catalog is bulk-loaded by the apps' ``demo`` modules; the orders
+are made through the real use cases (orders.demo), once.
 """
 
+import contextlib
+import logging
 import time
 
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 from tqdm import tqdm
 
 from accounts import demo as account_demo
 from accounts import selectors as account_selectors
 from accounts import services as account_services
 from catalog import demo as catalog_demo
+from orders import demo as order_demo
 from sellers import demo as seller_demo
 from sellers import selectors as seller_selectors
 from sellers import services as seller_services
 from shop import public_cache
 
 # Local demo credentials only; they are printed and listed in the README.
-DEMO_BUYER = {"email": "buyer@example.com", "password": "demo-buyer-pass", "name": "Dana Buyer"}
-DEMO_SELLER = {"email": "seller@example.com", "password": "demo-seller-pass", "name": "Sam Seller"}
+DEMO_BUYER = {"email": "buyer@example.com", "password": "demo-buyer-pass", "name": "Dana Buyer"}  # nosec B105  # demo only
+DEMO_SELLER = {"email": "seller@example.com", "password": "demo-seller-pass", "name": "Sam Seller"}  # nosec B105  # demo only
 DEMO_STORE = {"store_name": "Sam's Goods", "description": "Everyday things, well made."}
 DEMO_STORE_SELLS = ("home-kitchen", "sports-outdoors")
 DEMO_ADDRESS = {
@@ -40,6 +47,15 @@ STORE_OWNERS = {
     "seed": "demo-stores",
 }
 DEFAULT_PRODUCTS = 2000
+
+
+@contextlib.contextmanager
+def _without_info_logs():
+    logging.disable(logging.INFO)
+    try:
+        yield
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 class Command(BaseCommand):
@@ -68,6 +84,8 @@ class Command(BaseCommand):
             # Bulk loaders bypass the services: drop any cached public answers showing the old catalog.
             public_cache.bump("catalog")
             public_cache.bump("stock")
+            if orders := self._orders():
+                created.append(f"{orders} demo orders")
         self.stdout.write(self.style.SUCCESS(f"Created: {', '.join(created)}" if created else "Demo data present."))
         self.stdout.write(
             "Demo accounts (local demos only):\n"
@@ -84,8 +102,9 @@ class Command(BaseCommand):
         """The demo user, created if missing; returns (user, created)."""
         user = account_selectors.user_by_email(email=account["email"])
         if user is not None:
+            account_services.mark_email_verified(user=user)  # the demo people may sell
             return user, False
-        return account_services.register_user(**account), True
+        return account_services.register_user(**account, email_verified=True), True
 
     def _buyer(self) -> bool:
         user, created = self._user(DEMO_BUYER)
@@ -100,6 +119,16 @@ class Command(BaseCommand):
             seller_services.become_seller(user=user, **DEMO_STORE)
             created = True
         return created
+
+    def _orders(self) -> int:
+        """The demo buyer's and seller's orders (once); returns how many were made."""
+        buyer = account_selectors.user_by_email(email=DEMO_BUYER["email"])
+        seller = seller_selectors.seller_for_user(user=account_selectors.user_by_email(email=DEMO_SELLER["email"]))
+        shoppers = {email: account_selectors.user_by_email(email=email) for email in order_demo.SHOPPER_EMAILS}
+        # The notifications are kept for the pages; their e-mails (to example.com addresses) are not sent,
+        # and the use cases' info lines (one per event handled) would bury the summary below.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), _without_info_logs():
+            return order_demo.seed_order_history(buyer=buyer, seller=seller, shoppers=shoppers)
 
     def _catalog(self, *, products: int, quiet: bool) -> list[str]:
         """Shoppers, stores and the demo catalog; returns what it added."""
