@@ -341,13 +341,15 @@ CELERY_BEAT_SCHEDULE: dict = {
 ORDER_HOLD_SECONDS = env.int("ORDER_HOLD_SECONDS", default=300)
 # Fair holds (orders/services/fairness.py): what one buyer may hold unpaid at once, so that one account
 # cannot take a product's whole stock. Open unpaid orders at a time; units of one variant across them,
-# never more than a share of the variant's on-hand units (yet always at least one); checkouts per minute.
+# never more than a share of the variant's on-hand units, except that HOLD_MIN_UNITS_PER_VARIANT units are
+# always allowed (buying the last two of a small stock is an ordinary purchase); checkouts per minute.
 # After CHECKOUT_BACKOFF_AFTER orders abandoned (expired unpaid) in 24 h, each next checkout waits
 # CHECKOUT_BACKOFF_BASE_SECONDS x 2^(abandoned - CHECKOUT_BACKOFF_AFTER) from the last abandonment, at most
 # CHECKOUT_BACKOFF_MAX_SECONDS (429 with Retry-After).
 HOLD_MAX_OPEN_ORDERS = env.int("HOLD_MAX_OPEN_ORDERS", default=3)
 HOLD_MAX_UNITS_PER_VARIANT = env.int("HOLD_MAX_UNITS_PER_VARIANT", default=10)
 HOLD_MAX_SHARE_OF_STOCK = env.float("HOLD_MAX_SHARE_OF_STOCK", default=0.5)
+HOLD_MIN_UNITS_PER_VARIANT = env.int("HOLD_MIN_UNITS_PER_VARIANT", default=3)
 CHECKOUTS_PER_MINUTE = env.int("CHECKOUTS_PER_MINUTE", default=5)
 CHECKOUT_BACKOFF_AFTER = env.int("CHECKOUT_BACKOFF_AFTER", default=3)
 CHECKOUT_BACKOFF_BASE_SECONDS = env.int("CHECKOUT_BACKOFF_BASE_SECONDS", default=30)

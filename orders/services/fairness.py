@@ -53,10 +53,10 @@ def backoff_until(*, abandoned: int, last_abandoned_at: datetime | None) -> date
 
 def max_units_per_variant(*, on_hand: int) -> int:
     """The most units of one variant a buyer may hold unpaid: HOLD_MAX_UNITS_PER_VARIANT, and no more than
-    HOLD_MAX_SHARE_OF_STOCK of its units on hand (rounded up: two of three units are an ordinary purchase),
-    yet always at least one."""
+    HOLD_MAX_SHARE_OF_STOCK of its units on hand (rounded up), yet always HOLD_MIN_UNITS_PER_VARIANT: taking the
+    last few units of a small stock is an ordinary purchase, the share stops one account hoarding a large one."""
     share = math.ceil(on_hand * settings.HOLD_MAX_SHARE_OF_STOCK)
-    return min(settings.HOLD_MAX_UNITS_PER_VARIANT, max(1, share))
+    return min(settings.HOLD_MAX_UNITS_PER_VARIANT, max(settings.HOLD_MIN_UNITS_PER_VARIANT, 1, share))
 
 
 def _seconds_until(moment: datetime, *, now: datetime) -> int:

@@ -138,21 +138,21 @@ def test_eleven_units_at_once_are_refused_saying_ten_can_be_taken(plenty):
 
 
 def test_every_line_over_its_cap_is_named_and_lines_within_it_are_not(plenty):
-    small = VariantFactory(stock=4)
+    small = VariantFactory(stock=8)
     buyer = UserFactory()
-    fill_cart(buyer, (plenty, 11), (small, 3), (VariantFactory(stock=100), 2))
+    fill_cart(buyer, (plenty, 11), (small, 5), (VariantFactory(stock=100), 2))
 
     with pytest.raises(HoldLimitExceeded) as refused:
         services.place_order(user=buyer, shipping_method="standard", shipping_address=ADDRESS)
 
     assert {line["variant_id"]: line["max_now"] for line in refused.value.extra["lines"]} == {
         plenty.pk: 10,
-        small.pk: 2,
+        small.pk: 4,
     }
 
 
-@pytest.mark.parametrize(("on_hand", "allowed"), [(7, 4), (4, 2), (3, 2), (30, 10)])
-def test_a_buyer_holds_at_most_half_of_a_small_stock_rounded_up(on_hand, allowed):
+@pytest.mark.parametrize(("on_hand", "allowed"), [(9, 5), (7, 4), (30, 10)])
+def test_a_buyer_holds_at_most_half_of_a_stock_rounded_up(on_hand, allowed):
     variant = VariantFactory(stock=on_hand)
     fill_cart(greedy := UserFactory(), (variant, allowed + 1))
 
@@ -160,6 +160,14 @@ def test_a_buyer_holds_at_most_half_of_a_small_stock_rounded_up(on_hand, allowed
         services.place_order(user=greedy, shipping_method="standard", shipping_address=ADDRESS)
 
     assert refused.value.extra["lines"][0]["limit"] == allowed
+    assert place(UserFactory(), variant, allowed).lines.get().quantity == allowed
+
+
+@pytest.mark.parametrize("on_hand", [2, 3, 4])
+def test_a_buyer_may_always_take_the_last_few_units(on_hand):
+    variant = VariantFactory(stock=on_hand)
+    allowed = min(on_hand, 3)
+
     assert place(UserFactory(), variant, allowed).lines.get().quantity == allowed
 
 

@@ -20,7 +20,7 @@ from payments.gateways.test import build_event, signed_request
 from payments.models import WebhookReceipt
 from tests.accounts.factories import AddressFactory, UserFactory
 from tests.catalog.factories import ProductFactory, VariantFactory
-from tests.orders.conftest import client_for, fill_cart
+from tests.orders.conftest import ADDRESS, client_for, fill_cart
 from tests.sellers.factories import SellerFactory
 
 pytestmark = pytest.mark.django_db
@@ -189,16 +189,6 @@ def test_an_order_id_with_a_nul_is_not_found_by_its_owner(api_client):
     order_id = response.json()["order"]["id"]
     assert_problem(api_client.get(f"/api/v1/orders/{order_id}%00"), 404, "not_found")
     assert api_client.get(f"/api/v1/orders/{order_id}").status_code == 200
-
-
-ADDRESS = {
-    "name": "Ann Buyer",
-    "line1": "1 Main Street",
-    "city": "Springfield",
-    "region": "IL",
-    "postal_code": "62701",
-    "country": "US",
-}
 
 
 # --- NUL in a query: a 400 naming the parameter ---------------------------------------------------
