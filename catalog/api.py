@@ -22,7 +22,7 @@ from catalog import services
 from catalog.errors import CategoryNotFound
 from catalog.images import MAX_BYTES as MAX_IMAGE_BYTES
 from catalog.models import Product
-from catalog.search import SORTS, SearchParams, search_products
+from catalog.search import SORTS, SearchParams, personal, search_products
 from catalog.selectors import products as selectors
 from catalog.selectors import seller as seller_products_selectors
 from catalog.selectors.categories import category_by_slug_or_id
@@ -389,6 +389,11 @@ class ProductQuerySerializer(serializers.Serializer):
     )
     offset = serializers.IntegerField(required=False, min_value=0, default=0)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
+    personalize = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text="Signed in, with `q`: equally relevant products in the order of your tastes (false: as for all).",
+    )
 
     LIST_PARAMS = ("brand", "size", "color")
 
@@ -407,9 +412,12 @@ class ProductQuerySerializer(serializers.Serializer):
             raise serializers.ValidationError({"max_price": ["Must not be below min_price."]})
         return attrs
 
-    def search_params(self) -> SearchParams:
+    def search_params(self, *, user=None) -> SearchParams:
+        """The search asked for; with a signed-in ``user`` and ``q``, ordered by their tastes unless
+        ``personalize=false``."""
         data = self.validated_data
         q = data.get("q", "").strip()
+        affinity = personal.affinity_for(user) if q and data["personalize"] else None
         return SearchParams(
             q=q,
             category_id=data.get("category"),
@@ -425,6 +433,7 @@ class ProductQuerySerializer(serializers.Serializer):
             offset=data["offset"],
             limit=data["limit"],
             with_facets=data["facets"] if data.get("facets") is not None else bool(q),
+            affinity=affinity,
         )
 
 
@@ -463,7 +472,7 @@ class ProductListCreateView(PublicReadMixin, GenericAPIView):
     def get(self, request):
         query = ProductQuerySerializer.from_query(request.query_params)
         query.is_valid(raise_exception=True)
-        params = query.search_params()
+        params = query.search_params(user=request.user)
         result = search_products(params)
         products = selectors.product_cards(result.products)
         body = page_body(
@@ -478,6 +487,8 @@ class ProductListCreateView(PublicReadMixin, GenericAPIView):
         if params.q:
             body["query"] = result.query or params.q
             body["corrected_query"] = result.corrected_query
+        if request.user.is_authenticated:
+            return Response(body)  # private (shop.api.middleware): may be ordered by this shopper's tastes
         return public(Response(body))
 
     @extend_schema(

@@ -19,6 +19,7 @@ SORT_LABELS = {
     "newest": "Newest first",
     "rating": "Customer rating",
     "bestselling": "Best selling",
+    "trending": "Trending",
 }
 RATING_CHOICES = [(4, "4 stars & up"), (3, "3 stars & up"), (2, "2 stars & up"), (1, "1 star & up")]
 
@@ -81,6 +82,7 @@ class BrowseForm(forms.Form):
     in_stock = forms.BooleanField(required=False)
     sort = forms.ChoiceField(required=False, choices=[(s, SORT_LABELS[s]) for s in SORTS])
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
+    personalize = forms.NullBooleanField(required=False)  # ?personalize=false: the same order as for everyone
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None and hasattr(data, "getlist"):
@@ -100,7 +102,11 @@ class BrowseForm(forms.Form):
     def page_number(self) -> int:
         return self.value("page", 1)
 
-    def search_params(self, *, category_id: int | None, limit: int = PAGE_SIZE) -> SearchParams:
+    @property
+    def personalized(self) -> bool:
+        return self.cleaned_data.get("personalize") is not False
+
+    def search_params(self, *, category_id: int | None, limit: int = PAGE_SIZE, affinity=None) -> SearchParams:
         band = self.price_band or (None, None)
         sort = self.value("sort")
         if sort == "relevance" and not self.value("q"):
@@ -119,6 +125,7 @@ class BrowseForm(forms.Form):
             offset=(self.page_number - 1) * limit,
             limit=limit,
             with_facets=True,
+            affinity=affinity,
         )
 
     @property

@@ -49,6 +49,10 @@ class Product(models.Model):
     rating = models.DecimalField(max_digits=3, decimal_places=2, default=0)
     review_count = models.PositiveIntegerField(default=0)
     sales_count = models.PositiveIntegerField(default=0, help_text="Units sold, for 'bestselling'.")
+    # Recent sales and views, decayed: set by recommendations' trending job (catalog.services.set_trending_scores).
+    trending_score = models.FloatField(
+        default=0, db_default=0, help_text="Recent sales and views, decayed, for 'trending'."
+    )
     # Search document parts. category_text copies the category path; search_vector is computed by a
     # database trigger on PostgreSQL (see migrations) and stays NULL on SQLite, which uses FTS5.
     category_text = models.CharField(max_length=500, blank=True, editable=False)
@@ -68,6 +72,7 @@ class Product(models.Model):
             models.Index(fields=["status", "price"], name="catalog_prod_status_price"),
             models.Index(fields=["status", "-rating"], name="catalog_prod_status_rating"),
             models.Index(fields=["status", "-sales_count"], name="catalog_prod_status_sales"),
+            models.Index(fields=["status", "-trending_score"], name="catalog_prod_status_trending"),
             models.Index(fields=["brand"], name="catalog_prod_brand"),
             models.Index(fields=["seller", "status"], name="catalog_prod_seller"),
         ]

@@ -7,7 +7,6 @@ from catalog.search import api as search_api
 app_name = "catalog"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("c/<slug:slug>/", views.category, name="category"),
     path("search", views.search, name="search"),
     path("s/<slug:slug>/", views.store, name="store"),

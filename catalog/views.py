@@ -1,4 +1,4 @@
-"""Storefront pages of the catalog: home, category listings, search results, a seller's store, the product page.
+"""Storefront pages of the catalog: category listings, search results, a seller's store, the product page.
 
 Views parse the request, call a selector, ``search_products`` or a service, and render; the shaping
 below (facet groups, pagination links, filter chips) is presentation only.
@@ -8,38 +8,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
 from catalog import services
 from catalog.errors import NotAVerifiedBuyer
 from catalog.forms import PAGE_SIZE, RATING_CHOICES, SORT_LABELS, BrowseForm, ReviewForm, price_band_value
-from catalog.search import PRICE_BAND_EDGES, SORTS, SearchParams, SearchResult, search_products
+from catalog.search import PRICE_BAND_EDGES, SORTS, SearchParams, SearchResult, personal, search_products
+from catalog.search.query import read_price
 from catalog.selectors import pages
 from catalog.selectors.categories import CategoryNode, ancestors, category_by_slug_or_id, category_tree
 from sellers import selectors as sellers_selectors
 from shop import money
 from shop.errors import DomainError
-
-# --- Home ------------------------------------------------------------------------------------------
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "home.html",
-        {
-            "category_tiles": pages.home_categories(),
-            "new_arrivals": pages.new_arrivals(),
-            "best_rated": pages.best_rated(),
-        },
-    )
-
 
 # --- Category and search listings --------------------------------------------------------------------
 
@@ -194,6 +182,44 @@ def _chips(request: HttpRequest, form: BrowseForm, groups: list[FacetGroup], cho
     return chips
 
 
+def _query_without(query: str, words: str, *, after: str = "") -> str | None:
+    """The query with ``words`` (any case and spacing, optionally preceded by ``after``) taken out, or None
+    when it does not have them."""
+    spaced = r"\s+".join(re.escape(word) for word in words.split())
+    rest, found = re.subn(rf"(?<!\w){after}{spaced}(?!\w)", " ", query, flags=re.I)
+    return " ".join(rest.split()) if found else None
+
+
+def _detected_chips(request: HttpRequest, form: BrowseForm, result: SearchResult) -> list[Chip]:
+    """Filters the search read in the query ("red dress under 50"), each removable by searching without
+    its words; none for a colour or size the filters already have."""
+    query = form.value("q", "")
+    found: list[tuple[str, str | None]] = []
+    chosen_colors = {c.lower() for c in form.value("color", ())}
+    if result.detected_color and result.detected_color.lower() not in chosen_colors:
+        found.append((f"Colour: {result.detected_color}", _query_without(query, result.detected_color)))
+    chosen_sizes = {s.lower() for s in form.value("size", ())}
+    if result.detected_size and result.detected_size.lower() not in chosen_sizes:
+        rest = _query_without(query, result.detected_size, after=r"(?:size\s+)?")
+        found.append((f"Size: {result.detected_size.upper()}", rest))
+    if result.detected_max_price is not None:
+        found.append((f"Under {_money(result.detected_max_price)}", " ".join(read_price(query)[0].split())))
+    return [Chip(label, _url_with(request, q=rest)) for label, rest in found if rest is not None]
+
+
+def _card_colors(form: BrowseForm, result: SearchResult) -> tuple[str, ...]:
+    """The colours cards show: the colour filter's, then one the search read in the query."""
+    detected = (result.detected_color,) if result.detected_color else ()
+    return tuple(form.value("color", ())) + detected
+
+
+def _relaxed_notice(result: SearchResult) -> dict | None:
+    """What to say when not every word of the query could match: the words the results are for."""
+    if not result.relaxed or not result.count:
+        return None
+    return {"matched": " ".join(result.matched_terms), "dropped": list(result.dropped_terms)}
+
+
 def _pagination(request: HttpRequest, *, page: int, count: int, limit: int) -> dict | None:
     pages_total = max(1, -(-count // limit))
     if pages_total <= 1:
@@ -241,12 +267,12 @@ def _listing_context(
     return {
         "form": form,
         "result": result,
-        "products": pages.with_card_data(result.products),
+        "products": pages.with_card_data(result.products, colors=_card_colors(form, result)),
         "facet_groups": groups,
         "category_links": category_links,
         "in_stock_checked": bool(form.value("in_stock")),
         "in_stock_count": facets.get("in_stock"),
-        "chips": _chips(request, form, groups, chosen_category),
+        "chips": _detected_chips(request, form, result) + _chips(request, form, groups, chosen_category),
         "all_categories_url": _url_with(request, category=None) if chosen_category else None,
         "clear_url": _url_with(
             request, brand=None, size=None, color=None, price=None, rating=None, in_stock=None, category=None
@@ -305,7 +331,8 @@ def search(request: HttpRequest) -> HttpResponse:
             "catalog/search.html",
             {"form": form, "prompt": True, "category_tiles": pages.home_categories()},
         )
-    result = search_products(form.search_params(category_id=chosen.id if chosen else None))
+    affinity = personal.affinity_for(request.user) if query and form.personalized else None
+    result = search_products(form.search_params(category_id=chosen.id if chosen else None, affinity=affinity))
     if last_page := _past_the_end(request, form, result):
         return redirect(last_page)
     context = _listing_context(request, form, result, search_page=True, chosen_category=chosen)
@@ -313,9 +340,13 @@ def search(request: HttpRequest) -> HttpResponse:
         query=query,
         chosen_category=chosen,
         corrected_url=_url_with(request, q=result.corrected_query) if result.corrected_query else None,
+        relaxed=_relaxed_notice(result),
         category_tiles=pages.home_categories() if not result.count else [],
     )
-    return render(request, "catalog/search.html", context)
+    response = render(request, "catalog/search.html", context)
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True)  # may be ordered by this shopper's tastes
+    return response
 
 
 # --- A seller's store page --------------------------------------------------------------------------

@@ -140,6 +140,18 @@ def overdue_order_ids(*, limit: int = 500) -> list[str]:
     )
 
 
+def paid_purchases():
+    """``(buyer_id, product_id, paid_at, order_id)`` of every paid order line not cancelled, oldest first:
+    the purchase history recommendations learn from and are evaluated on (an iterator: any length)."""
+    return (
+        OrderLine.objects.filter(order__paid_at__isnull=False)
+        .exclude(status=OrderLine.Status.CANCELLED)
+        .order_by("order__paid_at", "id")
+        .values_list("order__buyer_id", "product_id", "order__paid_at", "order_id")
+        .iterator(chunk_size=5000)
+    )
+
+
 def _lines_with_sellers():
     return Prefetch("lines", queryset=OrderLine.objects.select_related("seller").order_by("id"))
 

@@ -6,4 +6,8 @@ class RecommendationsConfig(AppConfig):
     verbose_name = "Recommendations"
 
     def ready(self) -> None:
+        from catalog.services import register_affinity_provider
         from recommendations import events  # noqa: F401  (registers the event subscribers)
+        from recommendations.selectors import affinity
+
+        register_affinity_provider(affinity)  # personal search: equally relevant results by taste

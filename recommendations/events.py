@@ -1,4 +1,4 @@
-"""Paid orders teach the recommendations which products are bought together."""
+"""Paid orders teach the recommendations which products are bought together, and by the same customers."""
 
 from __future__ import annotations
 
@@ -18,6 +18,6 @@ def _product_ids(lines: list[dict]) -> list[int]:
 
 
 @subscriber("order.paid", name="recommendations.learn_co_purchases")
-def learn_co_purchases(*, event_id: str, order_id: str, lines: list[dict], **payload) -> None:
-    """Counted once per order (LearnedOrder), however often the event is delivered."""
-    services.learn_from_order(order_id=str(order_id), product_ids=_product_ids(lines))
+def learn_co_purchases(*, event_id: str, order_id: str, lines: list[dict], buyer_id: int, **payload) -> None:
+    """Counted once per order (LearnedOrder), however often the event is delivered; the buyer's item set grows."""
+    services.learn_from_order(order_id=str(order_id), product_ids=_product_ids(lines), buyer_id=buyer_id)

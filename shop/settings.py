@@ -209,7 +209,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:account"
-LOGOUT_REDIRECT_URL = "catalog:home"
+LOGOUT_REDIRECT_URL = "recommendations:home"
 
 # Reverse proxies in front of the app that append to X-Forwarded-For. The client address (throttles,
 # lockouts) is the address the outermost trusted proxy saw; 0: the socket's peer, whatever the headers say.
@@ -334,6 +334,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "pay-pending-refunds": {"task": "orders.tasks.pay_pending_refunds", "schedule": 300.0},
     # Idempotency-Key records older than IDEMPOTENCY_KEY_HOURS.
     "purge-idempotency-records": {"task": "orders.tasks.purge_idempotency_records", "schedule": 3600.0},
+    # Shoppers' views, cart adds and searches waiting in Redis (RECOMMENDATIONS_BUFFER_SIGNALS).
+    "flush-recommendation-signals": {"task": "recommendations.tasks.flush_signals", "schedule": 10.0},
 }
 
 # --- Purchase flow -----------------------------------------------------------------------------
@@ -508,6 +510,15 @@ DJANGO_STRUCTLOG_CELERY_ENABLED = False
 # Large result sets (count, facets, page ids) are cached this long; small ones are always fresh.
 SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=60)
 SEARCH_CACHE_MIN_COUNT = env.int("SEARCH_CACHE_MIN_COUNT", default=200)
+
+# --- Recommendations: shoppers' signals ---------------------------------------------------------
+# Signed-in shoppers' signals wait in a Redis list for the beat task when there is a broker and Redis;
+# otherwise (eager Celery: tests, make run) they are written at once. A guest's live in the cache, keyed by
+# the session key, for as long as a session lasts.
+RECOMMENDATIONS_BUFFER_SIGNALS = env.bool(
+    "RECOMMENDATIONS_BUFFER_SIGNALS", default=bool(REDIS_URL) and not CELERY_TASK_ALWAYS_EAGER
+)
+RECOMMENDATIONS_GUEST_HISTORY_SECONDS = SESSION_COOKIE_AGE
 
 # --- Public answer cache (shop/public_cache.py) -------------------------------------------------
 # Anonymous GETs of these paths are answered from the shared cache for this long; writes bump a

@@ -45,6 +45,7 @@ api_redoc = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'
 )
 
 urlpatterns = [
+    path("", include(recommendations_urls)),  # the home page
     path("", include(catalog_urls)),
     path("", include(accounts_urls)),
     path("", include(sellers_urls)),

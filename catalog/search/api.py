@@ -1,4 +1,5 @@
-"""Search API: suggestions for the search box as the shopper types."""
+"""Search API: suggestions for the search box as the shopper types, with a corrected spelling when the
+typed words start nothing."""
 
 from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import extend_schema
@@ -7,7 +8,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from catalog.search import suggest
+from catalog.search import SearchParams, search_products, suggest
+from catalog.search.query import normalize_words
 
 SUGGESTIONS = 8
 MAX_AGE = 60
@@ -35,12 +37,18 @@ class SuggestedCategorySerializer(serializers.Serializer):
 
 class SuggestionsSerializer(serializers.Serializer):
     q = serializers.CharField()
+    corrected = serializers.CharField(
+        allow_null=True,
+        help_text="A corrected spelling of `q` when nothing starts with what was typed; the products and "
+        "categories are then those of the correction. Null otherwise.",
+    )
     products = SuggestedProductSerializer(many=True)
     categories = SuggestedCategorySerializer(many=True)
 
 
 class SuggestView(GenericAPIView):
-    """Top product names and categories starting with the typed words; the same for everyone."""
+    """Top product names and categories starting with the typed words (or their corrected spelling);
+    the same for everyone."""
 
     permission_classes = [AllowAny]
     authentication_classes = []  # public and cacheable: nothing depends on who asks
@@ -54,6 +62,12 @@ class SuggestView(GenericAPIView):
         params.is_valid(raise_exception=True)
         q = params.validated_data["q"]
         suggestions = suggest(q, limit=SUGGESTIONS) if q.strip() else {"products": [], "categories": []}
-        response = Response(SuggestionsSerializer({"q": q, **suggestions}).data)
+        corrected = None
+        if normalize_words(q) and not (suggestions["products"] or suggestions["categories"]):
+            # Nothing starts with a misspelt word: offer what the search itself would correct it to.
+            corrected = search_products(SearchParams(q=q, limit=1)).corrected_query
+            if corrected:
+                suggestions = suggest(corrected, limit=SUGGESTIONS)
+        response = Response(SuggestionsSerializer({"q": q, "corrected": corrected, **suggestions}).data)
         patch_cache_control(response, public=True, max_age=MAX_AGE)
         return response

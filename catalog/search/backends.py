@@ -6,17 +6,34 @@ vocabulary for spelling corrections comes from, and the search box's suggestions
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import reduce
 import itertools
+import operator
+import re
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, OuterRef, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 
 from catalog.models import Product, ProductImage, Variant
 from catalog.search import SearchParams, SearchResult, results_cache
 from catalog.search.facets import count_and_facets
-from catalog.search.query import ParsedQuery, normalize_words, parse_query
+from catalog.search.query import ParsedQuery, Understanding, normalize_words, understand_query
 from catalog.search.spelling import Lookup, closest_words
 from catalog.selectors.categories import category_tree, descendant_ids
 from inventory import selectors as inventory_selectors
@@ -25,6 +42,11 @@ from inventory import selectors as inventory_selectors
 FEW_RESULTS = 2
 MAX_SPELLINGS_TRIED = 4
 MAX_LIMIT = 100
+MAX_SKU_MATCHES = 10
+# How far a boost (SKU match, word coverage) outweighs the engine's own rank.
+BOOST_SCALE = 10_000.0
+OPTION_VALUES_SECONDS = 3600
+_SKU_SHAPE = re.compile(r"[\w\-./#]{3,64}", re.ASCII)
 
 # Every sort ends on the id, so pages never overlap or skip rows that tie.
 ORDERINGS = {
@@ -33,6 +55,8 @@ ORDERINGS = {
     "newest": ("-created_at", "-id"),
     "rating": ("-rating", "-review_count", "id"),
     "bestselling": ("-sales_count", "-rating", "id"),
+    # Part D (issue 13): Product.trending_score, set by recommendations.trending.
+    "trending": ("-trending_score", "-sales_count", "id"),
 }
 
 
@@ -51,6 +75,10 @@ class SearchBackend:
         """An expression scoring how well a matching product fits the query."""
         raise NotImplementedError
 
+    def condition(self, query: ParsedQuery) -> Q:
+        """A filter condition for the products matching a query of positive terms (usable in aggregates)."""
+        raise NotImplementedError
+
     def look_up_words(self, words: list[str]) -> dict[str, Lookup]:
         """What the vocabulary knows of each word, with its nearest vocabulary words."""
         raise NotImplementedError
@@ -61,16 +89,103 @@ class SearchBackend:
     # --- the algorithm -----------------------------------------------------------------------------
 
     def search(self, params: SearchParams) -> SearchResult:
-        query = parse_query(params.q)
-        result = self._search(params, query)
-        if query.has_positive_terms and result.count <= FEW_RESULTS:
-            corrected = self.corrected(params, query, found=result.count)
-            if corrected is not None:
-                retry = self._search(params, corrected)
-                if retry.count > result.count:
-                    retry.corrected_query = corrected.text()
-                    return retry
+        understood = self.understand(params.q)
+        pinned = sku_matches(params.q)
+        result = None
+        if understood.color or understood.size:
+            narrowed = _narrowed(params, understood, with_options=True)
+            result = self._search_words(narrowed, understood.query, pinned=pinned)
+            if result.count:
+                result.detected_color, result.detected_size = understood.color, understood.size
+            else:
+                result = None  # no such colour or size of those words: search the words themselves
+        if result is None:
+            narrowed = _narrowed(params, understood, with_options=False)
+            result = self._search_words(narrowed, understood.with_option_words, pinned=pinned)
+        result.detected_max_price = understood.max_price
+        result.sku_match = bool(pinned)
+        result.query = params.q
         return result
+
+    def understand(self, text: str) -> Understanding:
+        """The query's words and the filters read from it (the catalogue's colours and sizes only when
+        the text has a word that could be one)."""
+        if len(normalize_words(text)) < 2:  # a lone colour or size is searched as a word
+            return understand_query(text)
+        colors, sizes = option_values()
+        return understand_query(text, colors=colors, sizes=sizes)
+
+    def _search_words(self, params: SearchParams, query: ParsedQuery, *, pinned: list[int]) -> SearchResult:
+        """Every word matched; else with typos corrected; else the best partial matches."""
+        result = self._search(params, query, pinned=pinned)
+        if not query.has_positive_terms or result.count > FEW_RESULTS:
+            return result
+        corrected = self.corrected(params, query, found=result.count)
+        if corrected is not None:
+            retry = self._search(params, corrected, pinned=pinned)
+            if retry.count > result.count:
+                retry.corrected_query = corrected.text()
+                return retry
+        if result.count or pinned:
+            return result
+        relaxed = self._relaxed(params, corrected or query)
+        if relaxed is not None:
+            relaxed.corrected_query = corrected.text() if corrected is not None else None
+            return relaxed
+        return result
+
+    def _relaxed(self, params: SearchParams, query: ParsedQuery) -> SearchResult | None:
+        """Products matching some of the words, the most (and the rarest) first.
+
+        Each word (group of alternatives) weighs 1, plus up to 0.5 the fewer products it matches, so
+        two words beat one and, of single words, the one that says more wins; a number counts half
+        ("laptop 16gb" prefers a laptop to anything 16 GB). Words that match nothing are dropped.
+        """
+        positive = [group for group in query.groups if not any(term.negated for term in group)]
+        negative = tuple(group for group in query.groups if any(term.negated for term in group))
+        if len(positive) < 2:
+            return None
+        filtered = filtered_products(params)
+        conditions = [self.condition(ParsedQuery((group,))) for group in positive]
+        found = filtered.aggregate(
+            total=Count("pk", filter=reduce(operator.or_, conditions)),
+            **{f"g{i}": Count("pk", filter=condition) for i, condition in enumerate(conditions)},
+        )
+        total = found.pop("total")
+        if not total:
+            return None
+        weights = {}
+        for i, group in enumerate(positive):
+            df = found[f"g{i}"]
+            if df:
+                numeric = all(any(c.isdigit() for c in word) for term in group for word in term.words)
+                weights[i] = (0.5 if numeric else 1.0) + 0.5 * (1 - df / total)
+        kept = [positive[i] for i in weights]
+        relaxed = ParsedQuery(((*(term for group in kept for term in group),), *negative))
+        coverage = reduce(
+            operator.add,
+            (
+                Case(When(conditions[i], then=Value(w)), default=Value(0.0), output_field=FloatField())
+                for i, w in weights.items()
+            ),
+        )
+        result = self._search(params, relaxed, boost=coverage, relaxed=True)
+        if not result.count:
+            return None
+        words = [_group_text(group) for group in positive]
+        matched = self._groups_matched(result.products[0].pk, conditions) if result.products else set(weights)
+        result.relaxed = True
+        result.matched_terms = [words[i] for i in sorted(matched)]
+        result.dropped_terms = [words[i] for i in range(len(positive)) if i not in matched]
+        return result
+
+    @staticmethod
+    def _groups_matched(product_id: int, conditions: list[Q]) -> set[int]:
+        """Which of the conditions one product meets (one query)."""
+        flags = Product.objects.filter(pk=product_id).aggregate(
+            **{f"g{i}": Count("pk", filter=condition) for i, condition in enumerate(conditions)}
+        )
+        return {i for i in range(len(conditions)) if flags[f"g{i}"]}
 
     def corrected(self, params: SearchParams, query: ParsedQuery, *, found: int) -> ParsedQuery | None:
         """The query with its unknown words replaced by the closest vocabulary words, or None.
@@ -95,25 +210,46 @@ class SearchBackend:
             return spellings[0]
         return next((s for s in spellings if self.match(filtered_products(params), s).exists()), None)
 
-    def _search(self, params: SearchParams, query: ParsedQuery) -> SearchResult:
+    def _search(
+        self,
+        params: SearchParams,
+        query: ParsedQuery,
+        *,
+        pinned: list[int] = (),
+        boost: Expression | None = None,
+        relaxed: bool = False,
+    ) -> SearchResult:
+        """One search of ``query`` under ``params``. ``pinned`` products (a SKU's) are found whatever the
+        words and come first; ``boost`` scores matches ahead of the engine's rank (a relaxed search's
+        word coverage)."""
         matching = filtered_products(params)
         if query:
             matching = self.match(matching, query)
-        count, facets = self._totals(matching, params, query)
+        if pinned:
+            matching = filtered_products(params).filter(Q(pk__in=pinned) | Q(pk__in=matching.values("pk")))
+            boost = Case(
+                *(When(pk=pk, then=Value(float(len(pinned) - i))) for i, pk in enumerate(pinned)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        variant = {"relaxed": relaxed, "pinned": list(pinned)}
+        count, facets = self._totals(matching, params, query, variant)
         offset, limit = max(params.offset, 0), min(max(params.limit, 1), MAX_LIMIT)
         products = []
         if offset < count:
             sort = self._sort(params, query)
-            key = results_cache.key("page", params, query, sort=sort, offset=offset, limit=limit)
+            key = results_cache.key("page", params, query, sort=sort, offset=offset, limit=limit, **variant)
             ranked = results_cache.get(key, count=count)
             if ranked is None:
-                ranked = self._page_ids(matching, query, sort=sort, offset=offset, limit=limit)
+                ranked = self._page_ids(matching, query, sort=sort, offset=offset, limit=limit, boost=boost)
                 results_cache.put(key, ranked, count=count)
             products = self._load(ranked, relevance=sort == "relevance")
         return SearchResult(products=products, count=count, facets=facets, query=params.q)
 
-    def _totals(self, matching: QuerySet, params: SearchParams, query: ParsedQuery) -> tuple[int, dict | None]:
-        key = results_cache.key("totals", params, query)
+    def _totals(
+        self, matching: QuerySet, params: SearchParams, query: ParsedQuery, variant: dict
+    ) -> tuple[int, dict | None]:
+        key = results_cache.key("totals", params, query, **variant)
         cached = results_cache.get(key)
         if cached is not None and (cached[1] is not None or not params.with_facets):
             return cached[0], (cached[1] if params.with_facets else None)
@@ -130,12 +266,21 @@ class SearchBackend:
             return "newest"  # nothing to be relevant to
         return sort if sort == "relevance" or sort in ORDERINGS else "newest"
 
-    def _page_ids(self, matching: QuerySet, query: ParsedQuery, *, sort: str, offset: int, limit: int) -> list:
+    def _page_ids(
+        self, matching: QuerySet, query: ParsedQuery, *, sort: str, offset: int, limit: int, boost=None
+    ) -> list:
         """``[(id, rank or None), ...]`` of one page, in order: a narrow query, so sorting thousands of
-        matches moves ids and sort keys only."""
+        matches moves ids and sort keys only. A ``boost`` outweighs any difference of the engine's rank."""
         if sort == "relevance":
             first = "-rank" if self.higher_rank_is_better else "rank"
-            ordered = matching.annotate(rank=self.rank(query)).order_by(first, "-rating", "id")
+            rank = self.rank(query) if query else Value(0.0)
+            if boost is not None:
+                sign = 1 if self.higher_rank_is_better else -1
+                rank = ExpressionWrapper(
+                    Coalesce(rank, Value(0.0), output_field=FloatField()) + Value(sign * BOOST_SCALE) * boost,
+                    output_field=FloatField(),
+                )
+            ordered = matching.annotate(rank=rank).order_by(first, "-rating", "id")
             return [tuple(row) for row in ordered.values_list("pk", "rank")[offset : offset + limit]]
         ordered = matching.order_by(*ORDERINGS[sort])
         return [(pk, None) for pk in ordered.values_list("pk", flat=True)[offset : offset + limit]]
@@ -149,6 +294,8 @@ class SearchBackend:
             rank = {pk: r for pk, r in ranked}
             sign = -1 if self.higher_rank_is_better else 1
             products.sort(key=lambda p: (sign * (rank[p.pk] or 0), not p.in_stock))  # stable: rating, id stay
+            for product in products:  # for catalog.search.personal's tie-break
+                product.search_rank = rank[product.pk]
         return products
 
     def suggest(self, q: str, *, limit: int = 8) -> dict:
@@ -196,6 +343,57 @@ def filtered_products(params: SearchParams) -> QuerySet:
             variants = Variant.objects.filter(product_id=OuterRef("pk")).alias(value=Lower(column))
             products = products.filter(Exists(variants.filter(value__in=lowered)))
     return products
+
+
+def _narrowed(params: SearchParams, understood: Understanding, *, with_options: bool) -> SearchParams:
+    """``params`` with the filters read from the query added: a price bound, and a colour and size unless
+    the shopper already chose some."""
+    changes: dict = {}
+    if understood.max_price is not None and (params.max_price is None or understood.max_price < params.max_price):
+        changes["max_price"] = understood.max_price
+    if with_options and understood.color and not params.colors:
+        changes["colors"] = (understood.color,)
+    if with_options and understood.size and not params.sizes:
+        changes["sizes"] = (understood.size,)
+    return replace(params, **changes) if changes else params
+
+
+def option_values() -> tuple[frozenset[str], frozenset[str]]:
+    """The lower-cased colours and sizes of the catalogue's variants, cached for an hour: a scan of every
+    variant, and new colours are rare. (A colour only archived products have is harmless: filtering by
+    it finds nothing, and the word is then searched as a word.)"""
+    key = f"catalog:search:options:{connection.settings_dict.get('NAME')}"
+    cached = cache.get(key)
+    if cached is None:
+        colors = Variant.objects.exclude(color="").annotate(value=Lower("color")).values_list("value", flat=True)
+        sizes = Variant.objects.exclude(size="").annotate(value=Lower("size")).values_list("value", flat=True)
+        cached = (frozenset(colors.distinct()), frozenset(sizes.distinct()))
+        cache.set(key, cached, OPTION_VALUES_SECONDS)
+    return cached
+
+
+def sku_matches(text: str) -> list[int]:
+    """Listed products whose SKU is ``text`` (any case), then those whose SKU starts with it, in that
+    order (at most MAX_SKU_MATCHES). Only a single token with a digit can be a SKU, so that words ("boot")
+    never match SKUs ("BOOT-1") nor cost a look-up; a prefix needs a letter too and five characters."""
+    token = (text or "").strip()
+    if not _SKU_SHAPE.fullmatch(token) or not any(c.isdigit() for c in token):
+        return []
+    listed = Variant.objects.filter(product__status=Product.Status.ACTIVE)
+    exact = list(dict.fromkeys(listed.filter(sku__in={token, token.upper()}).values_list("product_id", flat=True)))
+    prefix: list[int] = []
+    looks_like_sku = len(token) >= 5 and any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
+    if looks_like_sku and len(exact) < MAX_SKU_MATCHES:
+        starting = listed.filter(sku__startswith=token.upper()).exclude(product_id__in=exact).order_by("sku")
+        prefix = list(dict.fromkeys(starting.values_list("product_id", flat=True)[: MAX_SKU_MATCHES * 4]))
+    return [*exact, *prefix][:MAX_SKU_MATCHES]
+
+
+def _group_text(group) -> str:
+    """A group of alternatives as the shopper would write it ("16gb", not "16gb OR 16-gb")."""
+    if len(group) == 2 and "".join(group[1].words) == "".join(group[0].words):
+        return group[0].text()
+    return " OR ".join(term.text() for term in group)
 
 
 def _lowered(values) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from catalog.models import Product, SearchTerm
 from catalog.search.backends import SearchBackend
@@ -30,7 +30,10 @@ class PostgresBackend(SearchBackend):
     vendor = "postgresql"
 
     def match(self, products: QuerySet, query: ParsedQuery) -> QuerySet:
-        return products.filter(search_vector=ts_query(query.to_tsquery()))
+        return products.filter(self.condition(query))
+
+    def condition(self, query: ParsedQuery) -> Q:
+        return Q(search_vector=ts_query(query.to_tsquery()))
 
     def rank(self, query: ParsedQuery) -> SearchRank:
         return SearchRank(F("search_vector"), ts_query(query.to_tsquery()), weights=WEIGHTS, cover_density=True)

@@ -65,6 +65,12 @@ class SqliteBackend(SearchBackend):
             products = products.exclude(id__in=RawSQL(MATCHING_IDS, [must_not]))  # noqa: S611 - constant SQL, bound value  # nosec B611
         return products
 
+    def condition(self, query: ParsedQuery) -> Q:
+        if not self.has_fts():
+            return _like_condition(query)
+        must, _ = query.to_fts5()
+        return Q(id__in=RawSQL(MATCHING_IDS, [must]))  # noqa: S611 - constant SQL, bound value  # nosec B611
+
     @property
     def higher_rank_is_better(self) -> bool:
         return not self.has_fts()  # bm25 is lower for better matches; the LIKE score higher
@@ -135,6 +141,12 @@ def _like_match(products: QuerySet, query: ParsedQuery) -> QuerySet:
         elif negative:
             products = products.exclude(reduce(operator.or_, negative))
     return products
+
+
+def _like_condition(query: ParsedQuery) -> Q:
+    """Every positive group's terms, any of them, in any text column."""
+    groups = [[_like_term(term) for term in group if not term.negated] for group in query.groups]
+    return reduce(operator.and_, (reduce(operator.or_, terms) for terms in groups if terms), Q())
 
 
 def _like_score(query: ParsedQuery):

@@ -40,6 +40,7 @@ from catalog.selectors.seller import (
     variant_stock,
     with_stock,
 )
+from catalog.selectors.trending import daily_sales  # the trending job's reads (recommendations.trending)
 
 __all__ = [
     "SELLER_SORTS",
@@ -50,6 +51,7 @@ __all__ = [
     "categories_with_counts",
     "category_by_slug_or_id",
     "category_tree",
+    "daily_sales",
     "descendant_ids",
     "forget_category_tree",
     "has_received",

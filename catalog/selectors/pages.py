@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db.models import DecimalField, F, Sum
 from django.urls import reverse
@@ -48,13 +49,15 @@ def _with_links(products: Iterable[Product]) -> list[Product]:
     for product in products:
         product.card_image_url = image_url(getattr(product, "card_image", None), thumbnail=True)
         product.card_url = product_url(product)
+        if getattr(product, "card_color", ""):  # the product page preselects the colour the card shows
+            product.card_url += "?" + urlencode({"color": product.card_color})
     return products
 
 
-def with_card_data(products: Sequence[Product]) -> list[Product]:
-    """A page of products ready for ``_product_card.html``: ``products.product_cards`` plus the card's
-    ``card_url`` and ``card_image_url``."""
-    return _with_links(product_cards(products))
+def with_card_data(products: Sequence[Product], *, colors: Sequence[str] = ()) -> list[Product]:
+    """A page of products ready for ``_product_card.html``: ``products.product_cards`` (showing one of
+    ``colors`` when given) plus the card's ``card_url`` and ``card_image_url``."""
+    return _with_links(product_cards(products, colors=colors))
 
 
 def new_arrivals(*, limit: int = HOME_ROW_SIZE) -> list[Product]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Exists, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from catalog.errors import NotProductOwner, ProductNotFound
@@ -46,10 +47,14 @@ def product_cards_queryset(queryset: QuerySet[Product] | None = None) -> QuerySe
     )
 
 
-def product_cards(products: Sequence[Product]) -> list[Product]:
+def product_cards(products: Sequence[Product], *, colors: Sequence[str] = ()) -> list[Product]:
     """Ready a page of products for cards, loading only what is not loaded yet, in a bounded number of
-    queries: ``seller``, ``category``, ``card_image`` (the first image or None; also ``first_image``)
-    and ``in_stock``."""
+    queries: ``seller``, ``category``, ``card_image`` (the first image or None; also ``first_image``),
+    ``in_stock``, ``card_price`` and ``card_color``.
+
+    Under a colour filter (``colors``, any case) each card shows the first of those colours its product
+    has (``card_color``, as the product spells it): that colour's first picture and the price of the
+    variant its product page preselects; two more queries."""
     products = list(products)
     if not products:
         return products
@@ -68,7 +73,45 @@ def product_cards(products: Sequence[Product]) -> list[Product]:
     for product in products:
         images = getattr(product, CARD_IMAGES, [])
         product.card_image = product.first_image = images[0] if images else None
+        product.card_price = product.price
+        product.card_color = ""
+    wanted = [c.strip().lower() for c in colors if c.strip()]
+    if wanted:
+        _show_colour(products, wanted)
     return products
+
+
+def _show_colour(products: list[Product], wanted: list[str]) -> None:
+    """Point each card at the first wanted colour (lowercased) its product has a variant in."""
+    ids = [p.pk for p in products]
+    variants: dict[tuple[int, str], list[Variant]] = {}
+    for variant in (
+        Variant.objects.filter(product_id__in=ids)
+        .alias(color_lower=Lower("color"))
+        .filter(color_lower__in=wanted)
+        .annotate(available=inventory_selectors.variant_available())
+        .only("product_id", "color", "price")
+        .order_by("product_id", "position", "id")
+    ):
+        variants.setdefault((variant.product_id, variant.color.lower()), []).append(variant)
+    pictures: dict[tuple[int, str], ProductImage] = {}
+    for image in (
+        ProductImage.objects.filter(product_id__in=ids)
+        .alias(color_lower=Lower("color"))
+        .filter(color_lower__in=wanted)
+        .order_by("product_id", "position", "id")
+    ):
+        pictures.setdefault((image.product_id, image.color.lower()), image)
+    for product in products:
+        color = next((c for c in wanted if (product.pk, c) in variants), None)
+        if color is None:
+            continue
+        of_color = variants[product.pk, color]
+        # The variant the product page starts on for this colour: the first in stock, else the first.
+        chosen = next((v for v in of_color if v.available > 0), of_color[0])
+        product.card_color = chosen.color
+        product.card_price = chosen.price
+        product.card_image = pictures.get((product.pk, color), product.card_image)
 
 
 def variants_for(*, product_id: int) -> QuerySet[Variant]:

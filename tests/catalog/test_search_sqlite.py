@@ -55,6 +55,7 @@ def run_scenarios() -> dict:
     product("Canvas Tote Bag", description="Roomy enough for a trail runner and a towel.", rating="5.00")
     product("Trail Runner", description="Light shoes for rough paths.", rating="1.00")
     seen["name_before_description"] = names(q="trail runner")
+    seen["relaxed"] = names(q="leather trail runner")
     product("Wireless Headphones", brand="Sonora")
     product("Headband")
     product("Forehead Thermometer")
@@ -176,6 +177,7 @@ def run_scenarios() -> dict:
         "prefix": sorted(names(q="head")),
         "negation": sorted(names(q="shoes -kids")),
         "first": names(q="trail runner")[0],
+        "relaxed": names(q="leather trail runner")[0],
         "typo": search_products(SearchParams(q="iphnoe")).count,
         "suggest": sorted(p["name"] for p in suggest("head")["products"]),
     }
@@ -203,6 +205,10 @@ def test_the_child_process_searched_sqlite_with_fts5(sqlite_run):
 
 def test_an_exact_name_match_outranks_a_description_only_match(sqlite_run):
     assert sqlite_run["name_before_description"] == ["Trail Runner", "Canvas Tote Bag"]
+
+
+def test_when_not_every_word_matches_the_products_matching_the_most_come_first(sqlite_run):
+    assert sqlite_run["relaxed"] == ["Trail Runner", "Canvas Tote Bag"]
 
 
 def test_the_start_of_a_word_finds_the_whole_word(sqlite_run):
@@ -318,5 +324,6 @@ def test_without_fts5_search_falls_back_to_like_matching(sqlite_run):
     assert "Trail Runner" in like["negation"]  # "shoes" in its description
     assert not {"Kids Running Shoes", "Trail Shoes"} & set(like["negation"])
     assert like["first"] == "Trail Runner"
+    assert like["relaxed"] == "Trail Runner"  # no product says "leather": the other words still find
     assert like["typo"] == 0
     assert like["suggest"] == ["Forehead Thermometer", "Headband", "Wireless Headphones"]

@@ -39,7 +39,7 @@ def test_search_open_a_result_and_pick_a_variant(page: Page, base: str):
     page.goto(base + "/")
 
     header = page.get_by_role("banner")
-    header.get_by_role("searchbox", name="Search products").fill("trail runner")
+    header.get_by_role("combobox", name="Search products").fill("trail runner")
     header.get_by_role("button", name="Search").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Results for “trail runner”")

@@ -5,6 +5,7 @@ import uuid
 import pytest
 
 from tests.catalog.factories import ProductFactory
+from tests.recommendations.landing_fakes import signals  # noqa: F401  (the landing tests' stand-in signals)
 
 
 def new_event_id() -> str:

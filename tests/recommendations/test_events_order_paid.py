@@ -4,7 +4,7 @@ from django.db import transaction
 import pytest
 
 from recommendations.events import learn_co_purchases
-from recommendations.models import CoPurchase
+from recommendations.models import CoPurchase, CustomerItem
 from shop.events import publish
 from tests.accounts.factories import UserFactory
 from tests.notifications.factories import order_with_lines
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def paid_payload(order_id: str, *products) -> dict:
     return {
         "order_id": order_id,
-        "buyer_id": 1,
+        "buyer_id": UserFactory().pk,
         "shipping_method": "standard",
         "paid_at": "2026-11-25T12:00:00+00:00",
         "lines": paid_lines(*products),
@@ -32,6 +32,17 @@ def test_the_handler_resolves_the_lines_products_by_sku(a, b, c):
 
     assert pairs() == {(a.pk, b.pk), (b.pk, a.pk), (a.pk, c.pk), (c.pk, a.pk), (b.pk, c.pk), (c.pk, b.pk)}
     assert set(CoPurchase.objects.values_list("orders", flat=True)) == {1}
+
+
+def test_the_handler_adds_the_products_to_the_buyers_item_set(a, b):
+    payload = paid_payload("ord_1", a, b)
+
+    learn_co_purchases(event_id=new_event_id(), **payload)
+
+    assert set(CustomerItem.objects.values_list("user_id", "product_id")) == {
+        (payload["buyer_id"], a.pk),
+        (payload["buyer_id"], b.pk),
+    }
 
 
 def test_the_handler_uses_product_id_when_the_payload_carries_it(a, b):

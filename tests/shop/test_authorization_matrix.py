@@ -99,6 +99,8 @@ PAGES = [
     Row("post", "/cart/add/{product_id}/", everyone(400)),
     Row("post", "/cart/items/{item_id}/", everyone(302)),  # each changes their own cart: not theirs, no change
     Row("get", "/cart/token", everyone(204)),
+    Row("get", "/recommendations/products/{product_id}/panels", everyone()),
+    Row("get", "/recommendations/cart/complements", everyone()),
     Row("get", "/checkout/", answers(302, 200, 200, 302, 302, 302)),  # an empty cart is sent back to the cart
     Row("get", "/orders/", signed_in()),
     Row("get", "/orders/{order_id}/", buyers_own()),
@@ -115,6 +117,7 @@ PAGES = [
     Row("get", "/accounts/login/", visitors()),
     Row("get", "/accounts/login/code/", everyone(302)),  # no sign-in waiting for a code: back to sign in
     Row("post", "/accounts/sign-out-everywhere/", signed_in(302)),
+    Row("post", "/accounts/history/clear/", signed_in(302)),
     Row("get", "/accounts/password/reset/", everyone()),
     Row("get", "/accounts/password/reset/sent/", everyone()),
     Row("get", "/accounts/password/reset/done/", everyone()),
@@ -187,6 +190,8 @@ APIS = [
     Row("get", "/api/v1/products/{product_id}/reviews", everyone()),
     Row("post", "/api/v1/products/{product_id}/reviews", api(signed_in(400))),
     Row("get", "/api/v1/products/{product_id}/also-bought", everyone()),
+    Row("get", "/api/v1/recommendations", everyone()),
+    Row("post", "/api/v1/recommendations/history/clear", everyone(204)),
     Row("get", "/api/v1/seller/products", api(sellers())),
     Row("get", "/api/v1/categories", everyone()),
     Row("get", "/api/v1/search/suggest", everyone()),

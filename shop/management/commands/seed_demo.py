@@ -20,6 +20,7 @@ from accounts import selectors as account_selectors
 from accounts import services as account_services
 from catalog import demo as catalog_demo
 from orders import demo as order_demo
+from recommendations import demo as recommendation_demo
 from sellers import demo as seller_demo
 from sellers import selectors as seller_selectors
 from sellers import services as seller_services
@@ -69,8 +70,16 @@ class Command(BaseCommand):
             help=f"Products in the demo catalog (default {DEFAULT_PRODUCTS}; 0: the demo accounts only).",
         )
         parser.add_argument("--quiet", action="store_true", help="No progress bar.")
+        parser.add_argument(
+            "--no-purchase-histories",
+            dest="purchase_histories",
+            action="store_false",
+            help="Skip the shoppers' structured purchase histories the recommendations learn from.",
+        )
 
-    def handle(self, *args, products: int = DEFAULT_PRODUCTS, quiet: bool = False, **options):
+    def handle(
+        self, *args, products: int = DEFAULT_PRODUCTS, quiet: bool = False, purchase_histories: bool = True, **options
+    ):
         steps = [("demo buyer", self._buyer), ("demo seller", self._seller)]
         created = []
         with tqdm(total=len(steps), desc="Seeding demo data", unit="step", disable=quiet) as bar:
@@ -86,6 +95,8 @@ class Command(BaseCommand):
             public_cache.bump("stock")
             if orders := self._orders():
                 created.append(f"{orders} demo orders")
+            if purchase_histories and (baskets := self._purchase_histories()):
+                created.append(f"{baskets} demo shopping baskets learnt by the recommendations")
         self.stdout.write(self.style.SUCCESS(f"Created: {', '.join(created)}" if created else "Demo data present."))
         self.stdout.write(
             "Demo accounts (local demos only):\n"
@@ -129,6 +140,13 @@ class Command(BaseCommand):
         # and the use cases' info lines (one per event handled) would bury the summary below.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), _without_info_logs():
             return order_demo.seed_order_history(buyer=buyer, seller=seller, shoppers=shoppers)
+
+    def _purchase_histories(self) -> int:
+        """The generated shoppers' structured purchase histories, taught to the recommendations (once)."""
+        shopper_ids = account_demo.ensure_users(
+            people=account_demo.demo_people(**SHOPPERS), password=DEMO_BUYER["password"]
+        )
+        return recommendation_demo.learn_demo_history(shoppers=sorted(shopper_ids.values()))
 
     def _catalog(self, *, products: int, quiet: bool) -> list[str]:
         """Shoppers, stores and the demo catalog; returns what it added."""
