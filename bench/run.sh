@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 BENCH_DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/shop_bench}
 BENCH_REDIS_URL=${BENCH_REDIS_URL:-redis://127.0.0.1:6379/14}
 BENCH_PRODUCTS=${BENCH_PRODUCTS:-100000}
-BENCH_WORKLOADS=${BENCH_WORKLOADS:-list category search search_typo detail page healthz}
+BENCH_WORKLOADS=${BENCH_WORKLOADS:-list category search search_typo detail page home healthz}
 BENCH_DURATION=${BENCH_DURATION:-15}        # seconds measured per request type
 BENCH_WARMUP=${BENCH_WARMUP:-3}             # seconds of warm-up per request type, not counted
 BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-16}  # concurrent connections wrk keeps open
@@ -87,7 +87,7 @@ done
 export DATABASE_URL=$BENCH_DATABASE_URL REDIS_URL=$BENCH_REDIS_URL CACHE_KEY_PREFIX=bench
 export DEBUG=0 SECRET_KEY="bench-$($PY -c 'import secrets; print(secrets.token_urlsafe(40))')"
 export METRICS_TOKEN="bench-$($PY -c 'import secrets; print(secrets.token_urlsafe(24))')"
-export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 LOG_LEVEL=WARNING
+export SITE_URL="http://127.0.0.1:$BENCH_PORT" ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 LOG_LEVEL=WARNING
 # wrk sends a different X-Forwarded-For per request (bench/wrk/paths.lua): the app trusts one proxy,
 # so the per-client API throttle sees thousands of shoppers rather than one client over its limit.
 export TRUSTED_PROXY_COUNT=1
@@ -111,6 +111,7 @@ $PY manage.py collectstatic --noinput -v0
 $PY -c "import redis, os; redis.Redis.from_url(os.environ['REDIS_URL']).flushdb()"
 $PY bench/workloads.py paths "$OUT/paths"
 $PY bench/workloads.py buyers "$OUT/paths"
+$PY bench/workloads.py shoppers "$OUT/paths"
 
 # --- The app under gunicorn --------------------------------------------------------------------------
 : >"$OUT/access.log"
@@ -191,6 +192,21 @@ for name in $BENCH_WORKLOADS; do
     "http://127.0.0.1:$BENCH_PORT" "$BENCH_SINGLE_DURATION" >"$OUT/wrk-$name-single.log"
   grep '^RESULT ' "$OUT/wrk-$name-single.log" >>"$OUT/wrk.txt"
 done
+
+# The landing page of signed-in shoppers with a purchase history (real sessions, one per shopper), against
+# the anonymous home page computed above (issue 13: within 2x). First each shopper's first visit, one at a
+# time (nothing cached for them yet); then the steady state (plans cached per shopper until their history
+# or the trending scores change) under load and at one connection.
+if [[ " $BENCH_WORKLOADS " == *" home "* ]] && [ -s "$OUT/paths/shoppers.txt" ]; then
+  echo "bench: home page, shoppers with a history ..." >&2
+  $PY bench/workloads.py first "$OUT/paths/shoppers.txt" "http://127.0.0.1:$BENCH_PORT"
+  BENCH_COOKIES="$OUT/paths/shoppers.txt" run_wrk "home_shopper+session" "$OUT/paths/home.txt" \
+    "http://127.0.0.1:$BENCH_PORT" "$BENCH_DURATION" >"$OUT/wrk-home-shopper.log"
+  grep '^RESULT ' "$OUT/wrk-home-shopper.log" >>"$OUT/wrk.txt"
+  BENCH_COOKIES="$OUT/paths/shoppers.txt" BENCH_CONNECTIONS=1 BENCH_WRK_THREADS=1 run_wrk "home_shopper@1" \
+    "$OUT/paths/home.txt" "http://127.0.0.1:$BENCH_PORT" "$BENCH_SINGLE_DURATION" >"$OUT/wrk-home-shopper-single.log"
+  grep '^RESULT ' "$OUT/wrk-home-shopper-single.log" >>"$OUT/wrk.txt"
+fi
 
 # --- The buyer flow: add to cart, view the cart, check out, pay (signed in with Bearer tokens) ---------
 echo "bench: buyer flow ..." >&2

@@ -7,6 +7,8 @@ to paths.
     python bench/workloads.py createdb URL      create the benchmark database if it is missing
     python bench/workloads.py paths DIR         write DIR/<workload>.txt (Django settings from the env)
     python bench/workloads.py buyers DIR        the buyer flow's shoppers (tokens) and stocked products
+    python bench/workloads.py shoppers DIR      session cookies of SHOPPERS demo shoppers with a purchase history
+    python bench/workloads.py first FILE URL    the home page once per cookie in FILE, one at a time (cold)
     python bench/workloads.py warm FILE URL     request each path in FILE once (the cache's steady state)
     python bench/workloads.py report DIR        print the figures tables from DIR's results
 """
@@ -103,6 +105,10 @@ WORKLOADS: dict[str, Workload] = {
     ),
     "detail": Workload("Product detail (API)", lambda c: [f"/api/v1/products/{pk}" for pk, _ in c.products]),
     "page": Workload("Product page (HTML)", lambda c: [f"/p/{pk}-{slug}/" for pk, slug in c.products]),
+    # The landing page: the same public page for visitors; for signed-in shoppers with a purchase history
+    # ("home_shopper", run by bench/run.sh with SHOPPERS' session cookies, never anonymously) their own.
+    "home": Workload("Home page (HTML)", lambda c: ["/"]),
+    "home_shopper": Workload("Home page, shopper w/ history", lambda c: ["/"]),
     # The floor: the cheapest answer the app gives (middleware only, no database), for comparison.
     "healthz": Workload("Health check", lambda c: ["/healthz"]),
 }
@@ -217,9 +223,73 @@ def prepare_buyers(folder: Path) -> None:
     (folder / "flow-products.txt").write_text("\n".join(str(pk) for pk, _ in chosen) + "\n")
 
 
+SHOPPERS = 200
+
+
+def prepare_shoppers(folder: Path) -> None:
+    """Signed-in sessions (one ``Cookie`` header a line) of the demo shoppers whose purchase histories the
+    recommendations learnt (seed_demo), the most active first: each gets a landing page of their own."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT user_id FROM recommendations_customeritem GROUP BY user_id
+               ORDER BY count(*) DESC, user_id LIMIT %s""",
+            [SHOPPERS],
+        )
+        user_ids = [row[0] for row in cursor.fetchall()]
+    lines = []
+    for user in get_user_model().objects.filter(pk__in=user_ids).order_by("pk"):
+        client = Client()
+        client.force_login(user)  # a real session in the configured store, as signing in makes
+        lines.append(f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}")
+    (folder / "shoppers.txt").write_text("\n".join(lines) + "\n" if lines else "")
+    print(f"{len(lines)} signed-in shoppers with a purchase history", file=sys.stderr)
+
+
+def first_visits(cookies_file: Path, base_url: str) -> None:
+    """Each shopper's home page once, one request at a time: their landing page computed from nothing
+    (no plan cached yet), tagged ``home_shopper_first`` in gunicorn's access log."""
+    from urllib.request import Request, urlopen
+
+    cookies = [line for line in cookies_file.read_text().splitlines() if line]
+    for index, cookie in enumerate(cookies):
+        headers = {"Cookie": cookie, "X-Forwarded-For": f"10.201.0.{index % 250 + 1}", "X-Bench": "home_shopper_first"}
+        with urlopen(Request(base_url + "/", headers=headers), timeout=30) as answer:  # noqa: S310 (loopback)
+            answer.read()
+
+
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def _home_comparison(server: dict[str, list[float]]) -> list[str]:
+    """Issue 13's speed goal: a signed-in shopper's home page (with a history) within 2x the anonymous home
+    page computed, both one request at a time (server p50), and each shopper's first visit (nothing cached)."""
+    anonymous, shopper, first = server.get("home@1"), server.get("home_shopper@1"), server.get("home_shopper_first")
+    if not anonymous or not shopper:
+        return []
+    base = _percentile(anonymous, 50)
+    rows = [
+        "",
+        "Home page computed, one request at a time (server p50): anonymous "
+        f"{base:.1f} ms, signed-in shopper with a history {_percentile(shopper, 50):.1f} ms "
+        f"= {_percentile(shopper, 50) / base:.2f}x (goal: at most 2x)",
+    ]
+    if first:
+        served = "/".join(f"{_percentile(first, p):.1f}" for p in (50, 95, 99))
+        rows.append(
+            f"Each shopper's first visit ({len(first)} shoppers, nothing cached for them yet): server p50/p95/p99 "
+            f"{served} ms = {_percentile(first, 50) / base:.2f}x the anonymous p50"
+        )
+    return rows
 
 
 def report(folder: Path, connections: str) -> None:
@@ -285,6 +355,7 @@ def report(folder: Path, connections: str) -> None:
             codes = ", ".join(f"{code}: {n}" for code, n in sorted(statuses.get(tag, {}).items()))
             rows.append(f"{title:<30} {len(times) / seconds:>8.0f}  {'-':>22}  {served:>22}  {codes}")
         rows.append(f"{'Whole flows (orders paid)':<30} {len(server.get('flow_pay', [])) / seconds:>8.1f}")
+    rows += _home_comparison(server)
     if "nginx" in results and "list" in results:
         ratio = results["list"]["rps"] / results["nginx"]["rps"]
         rows += ["", f"Product list rate as a share of nginx serving a file of the same size: {ratio:.1%}"]
@@ -303,6 +374,12 @@ if __name__ == "__main__":
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
         prepare_buyers(Path(argument))
+    elif command == "shoppers":
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+        prepare_shoppers(Path(argument))
+    elif command == "first":
+        first_visits(Path(argument), sys.argv[3])
     elif command == "warm":
         warm(Path(argument), sys.argv[3])
     elif command == "report":

@@ -15,6 +15,7 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.response import Response
 
 from cart import selectors, services
+from shop import activity
 from shop.api.fields import MoneyField
 from shop.money import to_str
 
@@ -176,6 +177,7 @@ class CartAddView(CartMixin, GenericAPIView):
             options=data.get("otherDetails") or None,
             sku=data.get("sku") or None,
         )
+        activity.record(request=request, kind="cart_add", value=product_id)
         return self.cart_response(cart_id, status_code=status.HTTP_201_CREATED)
 
 

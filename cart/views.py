@@ -18,6 +18,7 @@ from cart import selectors, services
 from cart.errors import InvalidQuantity
 from cart.forms import AddToCartForm, QuantityForm, first_error
 from catalog import selectors as catalog_selectors
+from shop import activity
 from shop.errors import DomainError, FieldConflict
 from shop.throttles import throttled
 
@@ -134,6 +135,8 @@ def add(request: HttpRequest, product_id: int) -> HttpResponse:
         except DomainError as exc:
             error, status = exc.message, exc.status
     quantity = form.cleaned_data.get("quantity", 0) if item else 0
+    if item is not None:
+        activity.record(request=request, kind="cart_add", value=item.variant.product_id)
     name = ""
     if item is not None:
         label = selectors.option_label(item.variant.options or {})

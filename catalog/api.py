@@ -32,6 +32,7 @@ from catalog.selectors.products import file_url as _file_url
 from catalog.selectors.products import seller_json as _seller
 from catalog.selectors.products import storefront_url as _storefront_url
 from sellers import selectors as seller_selectors
+from shop import activity
 from shop.api.fields import MoneyField
 from shop.api.pagination import page_body, page_serializer
 from shop.money import to_str
@@ -474,6 +475,8 @@ class ProductListCreateView(PublicReadMixin, GenericAPIView):
         query.is_valid(raise_exception=True)
         params = query.search_params(user=request.user)
         result = search_products(params)
+        if params.q and not params.offset:
+            activity.record(request=request, kind="search", value=params.q)
         products = selectors.product_cards(result.products)
         body = page_body(
             list_key="products",

@@ -26,7 +26,7 @@ from catalog.search.query import read_price
 from catalog.selectors import pages
 from catalog.selectors.categories import CategoryNode, ancestors, category_by_slug_or_id, category_tree
 from sellers import selectors as sellers_selectors
-from shop import money
+from shop import activity, money
 from shop.errors import DomainError
 
 # --- Category and search listings --------------------------------------------------------------------
@@ -335,6 +335,8 @@ def search(request: HttpRequest) -> HttpResponse:
     result = search_products(form.search_params(category_id=chosen.id if chosen else None, affinity=affinity))
     if last_page := _past_the_end(request, form, result):
         return redirect(last_page)
+    if query and form.page_number == 1:
+        activity.record(request=request, kind="search", value=query)
     context = _listing_context(request, form, result, search_page=True, chosen_category=chosen)
     context.update(
         query=query,

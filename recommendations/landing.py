@@ -81,10 +81,11 @@ def _facts(ids: Iterable[int]) -> dict[int, tuple[int | None, bool]]:
 
 
 def _ranked(products, facts: dict, limit: int = CANDIDATES) -> list[int]:
-    """The ids of ``products`` (ordered) up to ``limit``, adding their facts to ``facts``: one query."""
-    rows = list(_with_facts(products)[:limit])
-    facts.update({pk: (category_id, in_stock) for pk, category_id, in_stock in rows})
-    return [pk for pk, _, _ in rows]
+    """The ids of ``products`` (ordered) up to ``limit``, adding their facts to ``facts``: two queries (the
+    stock of the chosen few only: with the LIMIT outside, PostgreSQL would plan it for the whole catalog)."""
+    ids = list(products.values_list("pk", flat=True)[:limit])
+    facts.update(_facts(ids))
+    return [pk for pk in ids if pk in facts]
 
 
 def _pick(ids: Iterable[int], facts: dict, taken: set[int], limit: int = ROW_SIZE) -> list[int]:
@@ -203,6 +204,16 @@ def landing_sections(*, user=None) -> list[Section]:
     digest = hashlib.blake2b(repr((history.get("bought"), history.get("viewed"))).encode(), digest_size=8)
     key = f"reco:landing:user:{user.pk}:{trending_version()}:{digest.hexdigest()}"
     return _load(_cached(key, lambda: _personal_plan(user=user, history=history)))
+
+
+def new_arrivals(*, user=None, sections: Sequence[Section] = ()) -> list:
+    """The landing page's newest products: none its other rows show, and for a signed-in shopper none they
+    bought (unless consumable), like every row of their page."""
+    hidden = {p.pk for section in sections for p in section.products}
+    if user is not None and user.is_authenticated and (bought := selectors.bought_product_ids(user=user)):
+        facts = _facts(bought)
+        hidden |= {pk for pk in bought if not _is_consumable(facts.get(pk, (None,))[0])}
+    return catalog_selectors.new_arrivals(exclude=hidden)
 
 
 def product_panels(*, product_id: int, user=None, session_key: str | None = None) -> list[Section]:

@@ -133,14 +133,19 @@ def recent_searches(*, user=None, session_key: str | None = None, limit: int = 5
     return []
 
 
-def history_product_ids(*, user) -> dict:
-    """``{"bought": [...], "viewed": [...], "added_to_cart": [...]}``: the user's product ids, newest first
-    (bought: by first purchase; viewed and added to cart: bounded, see services.HISTORY_LIMITS). Two queries."""
-    bought = list(
+def bought_product_ids(*, user) -> list[int]:
+    """The products the user bought, newest first purchase first: one query."""
+    return list(
         CustomerItem.objects.filter(user_id=user.pk)
         .order_by("-first_bought_at", "-pk")
         .values_list("product_id", flat=True)
     )
+
+
+def history_product_ids(*, user) -> dict:
+    """``{"bought": [...], "viewed": [...], "added_to_cart": [...]}``: the user's product ids, newest first
+    (bought: by first purchase; viewed and added to cart: bounded, see services.HISTORY_LIMITS). Two queries."""
+    bought = bought_product_ids(user=user)
     history: dict[str, list[int]] = {HistoryEntry.Kind.VIEWED: [], HistoryEntry.Kind.CART: []}
     for kind, product_id in (
         HistoryEntry.objects.filter(user_id=user.pk).order_by("-at", "-pk").values_list("kind", "product_id")

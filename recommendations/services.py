@@ -24,7 +24,7 @@ from django.utils import timezone
 import structlog
 
 from catalog import selectors as catalog_selectors
-from recommendations import similarity
+from recommendations import similarity, trending
 from recommendations.locks import lock_item_sets
 from recommendations.models import CoPurchase, CustomerItem, DailyViews, HistoryEntry, LearnedOrder, SearchEntry
 
@@ -101,6 +101,12 @@ def rebuild_similarity() -> dict[str, int]:
     return counts
 
 
+def refresh_trending() -> int:
+    """Recompute every product's trending score from the recent window (beat, every TRENDING_REFRESH_SECONDS; the
+    demo seed); returns how many products trend. Safe to run twice."""
+    return trending.refresh_trending()
+
+
 # --- Signals -------------------------------------------------------------------------------------
 
 
@@ -119,6 +125,15 @@ def record_search(*, query: str, user=None, session_key: str | None = None) -> N
     query = " ".join(str(query).split()).lower()[:QUERY_MAX_CHARS]
     if query:
         _record(kind=SEARCHED, value=query, user=user, session_key=session_key)
+
+
+def record_activity(*, kind: str, value, user=None, session_key: str | None = None) -> None:
+    """The listener of ``shop.activity`` (registered in AppConfig.ready()): a cart add or a search done in the
+    cart or catalog apps, which cannot call this app themselves."""
+    if kind == "cart_add":
+        record_cart_add(product_id=value, user=user, session_key=session_key)
+    elif kind == "search":
+        record_search(query=value, user=user, session_key=session_key)
 
 
 def signed_in_user_id(user) -> int | None:

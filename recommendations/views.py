@@ -27,13 +27,14 @@ def _session_key(request: HttpRequest) -> str | None:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page: the same public page for visitors, a private one computed for each signed-in shopper."""
+    sections = landing.landing_sections(user=request.user)
     response = render(
         request,
         "home.html",
         {
             "category_tiles": catalog_selectors.home_categories(),
-            "new_arrivals": catalog_selectors.new_arrivals(),
-            "sections": landing.landing_sections(user=request.user),
+            "new_arrivals": landing.new_arrivals(user=request.user, sections=sections),
+            "sections": sections,
         },
     )
     if request.user.is_authenticated:

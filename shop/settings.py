@@ -336,6 +336,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "purge-idempotency-records": {"task": "orders.tasks.purge_idempotency_records", "schedule": 3600.0},
     # Shoppers' views, cart adds and searches waiting in Redis (RECOMMENDATIONS_BUFFER_SIGNALS).
     "flush-recommendation-signals": {"task": "recommendations.tasks.flush_signals", "schedule": 10.0},
+    # Trending scores (recent sales and views, decayed) behind the landing page and sort=trending.
+    "refresh-trending": {
+        "task": "recommendations.tasks.refresh_trending",
+        "schedule": env.float("TRENDING_REFRESH_SECONDS", default=900.0),
+    },
 }
 
 # --- Purchase flow -----------------------------------------------------------------------------

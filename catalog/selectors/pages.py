@@ -60,14 +60,16 @@ def with_card_data(products: Sequence[Product], *, colors: Sequence[str] = ()) -
     return _with_links(product_cards(products, colors=colors))
 
 
-def new_arrivals(*, limit: int = HOME_ROW_SIZE) -> list[Product]:
-    """The newest listed products, ready for cards."""
-    return _with_links(product_cards(product_cards_queryset().order_by("-created_at", "-id")[:limit]))
+def new_arrivals(*, limit: int = HOME_ROW_SIZE, exclude: Iterable[int] = ()) -> list[Product]:
+    """The newest listed products (but ``exclude``), ready for cards."""
+    products = listed_products().exclude(pk__in=list(exclude)) if exclude else None
+    newest = product_cards_queryset(products, with_stock=False).order_by("-created_at", "-id")[:limit]
+    return _with_links(product_cards(newest))
 
 
 def best_rated(*, limit: int = HOME_ROW_SIZE) -> list[Product]:
     """Listed products with reviews, best average first (more reviews break ties), ready for cards."""
-    queryset = product_cards_queryset(listed_products().filter(review_count__gt=0))
+    queryset = product_cards_queryset(listed_products().filter(review_count__gt=0), with_stock=False)
     return _with_links(product_cards(queryset.order_by("-rating", "-review_count", "-id")[:limit]))
 
 

@@ -148,9 +148,40 @@ def test_the_signed_in_home_page_costs_a_fixed_number_of_queries(client, signals
     signals.similar |= {p.pk: [ProductFactory(name=f"Like {p.pk}-{n}") for n in range(5)] for p in bought}
     client.force_login(shopper)
 
-    with django_assert_max_num_queries(11):  # the plan computed
+    with django_assert_max_num_queries(13):  # the plan computed (each ranked row: its ids, then their stock)
         client.get("/")
-    with django_assert_max_num_queries(7):  # the plan from the cache: the cards only, beside the page's own
+    with django_assert_max_num_queries(10):  # the plan from the cache: the cards, beside the page's own, and
+        # what the shopper bought with its categories (new arrivals leave it out)
         response = client.get("/")
 
     assert response.content.decode().count("Because you bought") == 2
+
+
+def new_arrivals_row(html: str) -> str:
+    return html.split('id="new-heading"')[1].split("</section>")[0]
+
+
+def test_new_arrivals_leave_out_what_the_shopper_bought(client):
+    shopper = UserFactory()
+    tent, _stove = ProductFactory(name="Ridge Tent"), ProductFactory(name="Camp Stove")
+    services.learn_from_order(order_id="order-1", product_ids=[tent.pk], buyer_id=shopper.pk)
+
+    for_visitors = new_arrivals_row(client.get("/").content.decode())
+    client.force_login(shopper)
+    for_the_buyer = new_arrivals_row(client.get("/").content.decode())
+
+    assert "Ridge Tent" in for_visitors
+    assert "Camp Stove" in for_visitors
+    assert "Ridge Tent" not in for_the_buyer
+    assert "Camp Stove" in for_the_buyer
+
+
+def test_new_arrivals_repeat_no_product_of_the_other_rows(client):
+    hot, _fresh = ProductFactory(name="Hot Cocoa"), ProductFactory(name="Fresh Socks")
+    catalog_services.set_trending_scores(scores={hot.pk: 1.0})
+
+    html = client.get("/").content.decode()
+
+    assert "Hot Cocoa" not in new_arrivals_row(html)
+    assert "Fresh Socks" in new_arrivals_row(html)
+    assert html.count("Hot Cocoa</a>") == 1

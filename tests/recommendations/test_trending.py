@@ -107,3 +107,18 @@ def test_the_command_refreshes_the_scores():
 
     product.refresh_from_db()
     assert product.trending_score == pytest.approx(2)
+
+
+def test_the_beat_task_refreshes_the_scores_and_is_scheduled(settings):
+    from recommendations import tasks
+
+    product = ProductFactory()
+    sold(product, 3)
+
+    assert tasks.refresh_trending.delay().get() == 1
+
+    product.refresh_from_db()
+    assert product.trending_score == pytest.approx(3)
+    schedule = settings.CELERY_BEAT_SCHEDULE["refresh-trending"]
+    assert schedule["task"] == "recommendations.tasks.refresh_trending"
+    assert 0 < schedule["schedule"] <= 3600

@@ -257,6 +257,13 @@ def test_the_demo_seller_has_sales_over_past_days_a_parcel_to_ship_a_return_and_
         assert ats == sorted(ats)
 
 
+def test_the_demo_sales_trend_at_once(with_orders):
+    sold = set(OrderLine.objects.values_list("variant__product_id", flat=True))
+    trending = set(Product.objects.filter(trending_score__gt=0).values_list("pk", flat=True))
+    assert trending
+    assert trending <= sold
+
+
 def test_a_second_run_adds_no_orders(with_orders):
     counts = {model: model.objects.count() for model in (Order, OrderLine, Shipment, ReturnRequest, LowStockAlert)}
     assert "Demo data present" in seed("--products", ORDERS_CATALOG)

@@ -2,12 +2,12 @@
 
 from django.core.management.base import BaseCommand
 
-from recommendations import trending
+from recommendations import services
 
 
 class Command(BaseCommand):
     help = "Recompute every product's trending score from the recent window's sales and views."
 
     def handle(self, *args, **options) -> None:
-        count = trending.refresh_trending()
+        count = services.refresh_trending()
         self.stdout.write(f"{count} trending products.")

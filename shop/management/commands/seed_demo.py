@@ -21,6 +21,7 @@ from accounts import services as account_services
 from catalog import demo as catalog_demo
 from orders import demo as order_demo
 from recommendations import demo as recommendation_demo
+from recommendations import services as recommendation_services
 from sellers import demo as seller_demo
 from sellers import selectors as seller_selectors
 from sellers import services as seller_services
@@ -97,6 +98,7 @@ class Command(BaseCommand):
                 created.append(f"{orders} demo orders")
             if purchase_histories and (baskets := self._purchase_histories()):
                 created.append(f"{baskets} demo shopping baskets learnt by the recommendations")
+            recommendation_services.refresh_trending()  # the home page's "trending" from the demo sales at once
         self.stdout.write(self.style.SUCCESS(f"Created: {', '.join(created)}" if created else "Demo data present."))
         self.stdout.write(
             "Demo accounts (local demos only):\n"
