@@ -91,6 +91,7 @@ class CheckoutLine:
     options: dict
     unit_price: Decimal
     quantity: int
+    category_id: int | None = None  # the product's, for the commission rate
 
 
 def option_items(options: dict) -> list[tuple[str, str]]:

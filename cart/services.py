@@ -300,6 +300,7 @@ def checkout_lines(*, user) -> list[CheckoutLine]:
             options=ordered_options(item.variant.options),
             unit_price=item.variant.price,
             quantity=item.quantity,
+            category_id=item.variant.product.category_id,
         )
         for item in items
     ]

@@ -1,8 +1,11 @@
 """Errors raised by the orders services and selectors."""
 
+from decimal import Decimal
+
 from rest_framework import status
 
 from shop.errors import DomainError, FieldConflict, NotFound
+from shop.money import to_str
 
 
 class OrderNotFound(NotFound):
@@ -199,3 +202,46 @@ def _wait_text(seconds: int) -> str:
     """ "45 s", "2 min 05 s"."""
     minutes, seconds = divmod(seconds, 60)
     return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+
+
+# --- Staff changes to an order (orders.services.staff) -------------------------------------------------
+
+
+class ReasonRequired(DomainError):
+    code = "reason_required"
+    status = 400
+    title = "Invalid input"
+    default_message = "Say why: staff changes to an order need a reason."
+
+
+class InvalidRefundAmount(DomainError):
+    code = "invalid_refund_amount"
+    status = 400
+    title = "Invalid input"
+    default_message = "A refund is a positive amount."
+
+
+class RefundExceedsRemaining(DomainError):
+    code = "refund_exceeds_remaining"
+    status = 409
+    default_message = "That is more than the order has left to refund."
+
+    def __init__(self, message: str | None = None, *, remaining: Decimal, requested: Decimal) -> None:
+        message = message or f"At most {to_str(remaining)} can still be refunded; {to_str(requested)} was asked."
+        super().__init__(message, remaining=to_str(remaining), requested=to_str(requested))
+
+
+class OrderNotRefundable(DomainError):
+    code = "order_not_refundable"
+    status = 409
+    default_message = "This order was never paid: there is nothing to refund."
+
+
+class RefundNotFound(NotFound):
+    default_message = "No such refund."
+
+
+class RefundNotRetryable(DomainError):
+    code = "refund_not_retryable"
+    status = 409
+    default_message = "Only a refund the gateway refused, and not retried yet, can be retried."

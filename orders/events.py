@@ -24,10 +24,21 @@ ORDER_PLACED = declare_event(
 ORDER_PAID = declare_event(
     "order.paid",
     description=(
-        "An order was paid. lines: its open lines, each {line_id, seller_id, product_id, product_name, sku, quantity}."
+        "An order was paid by payment_id. lines: its open lines, each {line_id, seller_id, product_id, product_name,"
+        " sku, quantity, line_total, commission, commission_rate} (commission and its rate fixed when the order was"
+        " placed). subtotal (the lines' line_total), tax and shipping add up to total, in currency."
     ),
     fields={**ORDER, "shipping_method": str, "paid_at": str, "lines": list[dict]},
-    optional={"shipping_address": dict},  # the address snapshot, where the parcels go
+    # Optional so that payloads written before the money was carried still validate.
+    optional={
+        "shipping_address": dict,  # the address snapshot, where the parcels go
+        "payment_id": str,
+        "currency": str,
+        "subtotal": str,
+        "tax": str,
+        "shipping": str,
+        "total": str,
+    },
 )
 ORDER_EXPIRED = declare_event(
     "order.expired", description="An order was not paid in time; its holds are released.", fields=ORDER
@@ -56,8 +67,22 @@ ORDER_LINES_DELIVERED = declare_event(
 )
 REFUND_SUCCEEDED = declare_event(
     "refund.succeeded",
-    description="A refund of part of an order (a cancelled line, a received return) reached the buyer.",
+    description=(
+        "A refund of part of an order reached the buyer: amount is goods + tax + shipping given back. reason:"
+        ' "cancel" (a cancelled line), "return" (a received return) or "late_payment" (a payment that never paid the'
+        " order: goods, tax and shipping are 0). line_id and seller_id name the line refunded, absent when none."
+    ),
     fields={**ORDER, "amount": str, "refund_id": str},
+    # Optional so that payloads written before the breakdown was carried still validate.
+    optional={
+        "order_refund_id": str,
+        "reason": str,
+        "line_id": int,
+        "seller_id": int,
+        "goods": str,
+        "tax": str,
+        "shipping": str,
+    },
 )
 RETURN_REQUESTED = declare_event(
     "return.requested", description="A buyer asked to return a delivered line.", fields=RETURN

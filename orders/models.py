@@ -152,6 +152,15 @@ class OrderLine(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     returned_quantity = models.PositiveIntegerField(default=0, help_text="Units received back from the buyer.")
     refunded_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    commission_rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        default=0,
+        help_text="The platform's commission rate (a fraction) when the order was placed; never changed afterwards.",
+    )
+    commission = models.DecimalField(
+        max_digits=12, decimal_places=2, default=0, help_text="The commission on line_total at that rate, rounded once."
+    )
 
     class Meta:
         ordering = ["id"]
@@ -163,6 +172,10 @@ class OrderLine(models.Model):
                 condition=Q(returned_quantity__lte=models.F("quantity")), name="orders_line_returned_within_quantity"
             ),
             models.CheckConstraint(condition=Q(refunded_amount__gte=0), name="orders_line_refunded_not_negative"),
+            models.CheckConstraint(
+                condition=Q(commission__gte=0) & Q(commission__lte=models.F("line_total")),
+                name="orders_line_commission_within_total",
+            ),
         ]
         indexes = [models.Index(fields=["seller", "order"], name="orders_line_seller")]
 
@@ -321,6 +334,11 @@ class OrderRefund(models.Model):
     )
     payment_id = models.CharField(max_length=64)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
+    # What ``amount`` gives back (they add up to it), so the ledger can book it; all 0 for a payment that
+    # never paid the order (a late payment) and for claims made before the breakdown was kept.
+    goods_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    tax_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    shipping_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     reason = models.CharField(max_length=32)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     refund_id = models.CharField(max_length=64, blank=True, help_text="The payments app's refund.")
@@ -336,6 +354,15 @@ class OrderRefund(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="orders_refund_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(goods_amount__gte=0) & Q(tax_amount__gte=0) & Q(shipping_amount__gte=0),
+                name="orders_refund_breakdown_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount=models.F("goods_amount") + models.F("tax_amount") + models.F("shipping_amount"))
+                | Q(goods_amount=0, tax_amount=0, shipping_amount=0),
+                name="orders_refund_breakdown_adds_up",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -68,3 +68,8 @@ def low_stock_threshold_of(*, seller_id: F) -> Subquery:
 def handling_days_of(*, seller_ids: Iterable[int]) -> dict[int, int]:
     """Each seller's handling time in business days, by seller id (one query); unknown ids are left out."""
     return dict(Seller.objects.filter(pk__in=list(seller_ids)).values_list("pk", "handling_days"))
+
+
+def return_windows_of(*, seller_ids: Iterable[int]) -> dict[int, int]:
+    """Each seller's return window in days after delivery (their own, else RETURN_WINDOW_DAYS), by seller id."""
+    return {seller.pk: seller.return_window for seller in Seller.objects.filter(pk__in=list(seller_ids))}

@@ -39,6 +39,12 @@ def to_str(amount: Amount, *, currency: str | None = None) -> str:
     return str(quantize(amount, currency=currency))
 
 
+def commission(amount: Amount, rate: Amount, *, currency: str | None = None) -> Decimal:
+    """The platform's commission on ``amount`` at ``rate`` (a fraction, ``0.12``), rounded once by the store's
+    rule: what an order line keeps from the moment it is placed."""
+    return quantize(Decimal(str(amount)) * Decimal(str(rate)), currency=currency)
+
+
 def minor_unit(currency: str | None = None) -> Decimal:
     """The smallest amount of ``currency`` (default: the store's): ``0.01`` in USD, ``1`` in JPY."""
     return Decimal(1).scaleb(-places(currency))

@@ -10,6 +10,7 @@ import hashlib
 from pathlib import Path
 import secrets
 
+from celery.schedules import crontab
 import environ
 
 from shop.currency import checked_store_currency
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "cart",
     "orders",
     "payments",
+    "ledger",
     "logistics",
     "notifications",
     "recommendations",
@@ -336,6 +338,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "purge-idempotency-records": {"task": "orders.tasks.purge_idempotency_records", "schedule": 3600.0},
     # Shoppers' views, cart adds and searches waiting in Redis (RECOMMENDATIONS_BUFFER_SIGNALS).
     "flush-recommendation-signals": {"task": "recommendations.tasks.flush_signals", "schedule": 10.0},
+    # Delivered lines whose return window and hold are over: their money becomes available to the seller.
+    "release-seller-funds": {"task": "ledger.tasks.release_funds", "schedule": 3600.0},
+    # Every Monday, a payout per seller with money available (the week just ended); safe to run again.
+    "weekly-payouts": {"task": "ledger.tasks.run_weekly_payouts", "schedule": crontab(hour=6, minute=0, day_of_week=1)},
     # Trending scores (recent sales and views, decayed) behind the landing page and sort=trending.
     "refresh-trending": {
         "task": "recommendations.tasks.refresh_trending",
@@ -413,6 +419,15 @@ LOGISTICS_WEBHOOK_SECRET = env.str("LOGISTICS_WEBHOOK_SECRET", default="") or (
 LOGISTICS_WEBHOOK_TOLERANCE_SECONDS = env.int("LOGISTICS_WEBHOOK_TOLERANCE_SECONDS", default=300)
 # Buyers may ask to return an item this many days after it was delivered.
 RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
+
+# --- Marketplace money (ledger/) ---------------------------------------------------------------
+# The platform's commission on a line's goods when no rule of ledger.CommissionRate applies (a fraction).
+COMMISSION_RATE = env.str("COMMISSION_RATE", default="0.10")
+# A delivered line's money becomes available to its seller this many days after the return window closes.
+FUNDS_HOLD_DAYS = env.int("FUNDS_HOLD_DAYS", default=1)
+# Who sends payouts: "test" is built in (it pays everyone but the seller ids in PAYOUT_TEST_FAILING_SELLERS).
+PAYOUT_PROVIDER = env.str("PAYOUT_PROVIDER", default="test")
+PAYOUT_TEST_FAILING_SELLERS = env.list("PAYOUT_TEST_FAILING_SELLERS", cast=int, default=[])
 # Bulk catalogue import (catalog.imports): the largest file and the most rows one upload may hold, and the
 # row count above which the dry run runs as a Celery task rather than in the upload request.
 CATALOG_IMPORT_MAX_BYTES = env.int("CATALOG_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)

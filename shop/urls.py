@@ -11,6 +11,7 @@ from accounts import urls as accounts_urls
 from cart import urls as cart_urls
 from catalog import urls as catalog_urls
 from inventory import urls as inventory_urls
+from ledger import urls as ledger_urls
 from logistics import urls as logistics_urls
 from notifications import urls as notifications_urls
 from orders import urls as orders_urls
@@ -27,6 +28,7 @@ api_v1 = [
     path("", include((cart_urls.api_urlpatterns, "cart"))),
     path("", include((orders_urls.api_urlpatterns, "orders"))),
     path("", include((payments_urls.api_urlpatterns, "payments"))),
+    path("", include((ledger_urls.api_urlpatterns, "ledger"))),
     path("", include((logistics_urls.api_urlpatterns, "logistics"))),
     path("", include((notifications_urls.api_urlpatterns, "notifications"))),
     path("", include((recommendations_urls.api_urlpatterns, "recommendations"))),
@@ -53,6 +55,7 @@ urlpatterns = [
     path("", include(cart_urls)),
     path("", include(orders_urls)),
     path("", include(payments_urls)),
+    path("", include(ledger_urls)),
     path("", include(logistics_urls)),
     path("", include(notifications_urls)),
     path("api/v1/", include((api_v1, "api"))),

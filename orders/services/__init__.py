@@ -6,6 +6,7 @@ durable transaction of its step; see each module for its locks.
 - returns: request, approve, reject, receive
 - refunds: money back for cancelled and returned items, claimed then paid (retried safely)
 - fairness: the caps on what one buyer may hold unpaid, checked by place_order
+- staff: the back office's cancel, refund of any amount and retry of a refused refund
 """
 
 from orders.services.lifecycle import (
@@ -35,6 +36,7 @@ from orders.services.returns import (
     reject_return,
     request_return,
 )
+from orders.services.staff import retry_refund, staff_cancel, staff_refund
 
 __all__ = [
     "CancelResult",
@@ -57,6 +59,9 @@ __all__ = [
     "reject_return",
     "request_return",
     "restore_to_cart",
+    "retry_refund",
     "settle_payment",
+    "staff_cancel",
+    "staff_refund",
     "tax_share",
 ]

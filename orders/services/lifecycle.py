@@ -27,7 +27,7 @@ from orders.models import Order, OrderEvent, OrderLine, OrderRefund
 from orders.selectors import order_totals
 from orders.services.history import record
 from orders.services.purchase import settle_captured_payments
-from orders.services.refunds import claim_refund, pay_refund
+from orders.services.refunds import claim_refund, pay_refund, refunded_breakdown
 from shop.events import publish
 from shop.money import quantize, to_str
 
@@ -212,67 +212,86 @@ def _cancel(*, user, order_id: str, product_id: int, reason: str, refund_instruc
             raise ItemShipped(order_id=order.id, product_id=product_id)
         if not targets:
             raise IllegalTransition(kind="line", from_status=LineStatus.CANCELLED, to_status=LineStatus.CANCELLED)
-        # Settled first: a captured payment pays the order (the item is then refunded like any paid
-        # one), and a payment under way refuses the cancel rather than let its total change.
-        settled = settle_captured_payments(order, actor=user) if order.status in UNPAID_STATUSES else []
-        paid = order.status not in UNPAID_STATUSES
-        for line in targets:
-            if paid:
-                try:
-                    logistics_services.remove_line(order_line_id=line.pk)
-                except logistics_errors.AlreadyShipped:
-                    raise ItemShipped(order_id=order.id, product_id=product_id) from None
-            line.transition(LineStatus.CANCELLED)
-            line.save(update_fields=["status", "cancelled_at"])
-        variant_ids = [line.variant_id for line in targets]
-        claims = []
-        if paid:
-            for line in targets:
-                inventory_services.return_to_stock(
-                    variant_id=line.variant_id, quantity=line.quantity, reference=order.id, actor=user
-                )
-            nothing_left = all(line.status == LineStatus.CANCELLED for line in lines)
-            for line in targets:
-                claim = claim_refund(
-                    order=order, amount=_cancel_share(order, line, everything=nothing_left), reason="cancel", line=line
-                )
-                if claim is not None:
-                    claims.append(claim)
-        else:
-            inventory_services.release_holds(reference=order.id, variant_ids=variant_ids, actor=user)
-            _reprice_unpaid(order, lines)
-        by_line = {claim.line_id: claim for claim in claims}
-        record(
-            order, Kind.ITEM_CANCELLED, actor=user,
-            data={
-                "line_ids": [line.pk for line in targets], "reason": reason[:500],
-                "refund_instructions": refund_instructions,
-                "refund": to_str(sum((c.amount for c in claims), Decimal(0))) if claims else None,
-            },
+        claims, settled = cancel_lines(
+            order=order, lines=lines, targets=targets, actor=user, reason=reason,
+            history={"refund_instructions": refund_instructions},
         )  # fmt: skip
-        for line in targets:
-            claim = by_line.get(line.pk)
-            publish(
-                "order.item_cancelled",
-                order_id=order.id,
-                buyer_id=order.buyer_id,
-                line_id=line.pk,
-                seller_id=line.seller_id,
-                product_id=line.product_id,
-                quantity=line.quantity,
-                paid=paid,
-                refund_amount=to_str(claim.amount) if claim else None,
-            )
-        apply_derived_status(order, lines, actor=user, data={"reason": reason[:500]})
     return order, [line.pk for line in targets], claims, settled
 
 
-def _cancel_share(order: Order, line: OrderLine, *, everything: bool) -> Decimal:
-    """What cancelling a paid line gives back: its total and its share of the tax; once every line is
-    cancelled, whatever of the order is still unrefunded (shipping, and any rounding cent)."""
+def cancel_lines(
+    *, order: Order, lines: list[OrderLine], targets: list[OrderLine], actor, reason: str, history: dict
+) -> tuple[list, list]:
+    """Cancel ``targets`` (open lines of the locked ``order``, whose locked ``lines`` they are among), for the
+    buyer or for staff (``actor``); ``history`` adds to the history row. Unpaid: the holds are released and the
+    order re-totalled; paid: the units go back on sale and each line's share (with tax, and shipping once
+    nothing is left) is claimed. Returns (claims, settled captured payments to refund whole), both to pay after
+    commit. Raises ItemShipped when a parcel left meanwhile, PaymentInProgress while a payment is under way."""
+    # Settled first: a captured payment pays the order (the item is then refunded like any paid
+    # one), and a payment under way refuses the cancel rather than let its total change.
+    settled = settle_captured_payments(order, actor=actor) if order.status in UNPAID_STATUSES else []
+    paid = order.status not in UNPAID_STATUSES
+    for line in targets:
+        if paid:
+            try:
+                logistics_services.remove_line(order_line_id=line.pk)
+            except logistics_errors.AlreadyShipped:
+                raise ItemShipped(order_id=order.id, product_id=line.product_id) from None
+        line.transition(LineStatus.CANCELLED)
+        line.save(update_fields=["status", "cancelled_at"])
+    claims = []
+    if paid:
+        for line in targets:
+            inventory_services.return_to_stock(
+                variant_id=line.variant_id, quantity=line.quantity, reference=order.id, actor=actor
+            )
+        nothing_left = all(line.status == LineStatus.CANCELLED for line in lines)
+        for line in targets:
+            goods, tax, shipping = _cancel_share(order, line, everything=nothing_left)
+            claim = claim_refund(order=order, goods=goods, tax=tax, shipping=shipping, reason="cancel", line=line)
+            if claim is not None:
+                claims.append(claim)
+    else:
+        inventory_services.release_holds(
+            reference=order.id, variant_ids=[line.variant_id for line in targets], actor=actor
+        )
+        _reprice_unpaid(order, lines)
+    by_line = {claim.line_id: claim for claim in claims}
+    record(
+        order, Kind.ITEM_CANCELLED, actor=actor,
+        data={
+            "line_ids": [line.pk for line in targets], "reason": reason[:500], **history,
+            "refund": to_str(sum((c.amount for c in claims), Decimal(0))) if claims else None,
+        },
+    )  # fmt: skip
+    for line in targets:
+        claim = by_line.get(line.pk)
+        publish(
+            "order.item_cancelled",
+            order_id=order.id,
+            buyer_id=order.buyer_id,
+            line_id=line.pk,
+            seller_id=line.seller_id,
+            product_id=line.product_id,
+            quantity=line.quantity,
+            paid=paid,
+            refund_amount=to_str(claim.amount) if claim else None,
+        )
+    apply_derived_status(order, lines, actor=actor, data={"reason": reason[:500], **history})
+    return claims, settled
+
+
+def _cancel_share(order: Order, line: OrderLine, *, everything: bool) -> tuple[Decimal, Decimal, Decimal]:
+    """What cancelling a paid line gives back, as (goods, tax, shipping): its total and its share of the tax;
+    once every line is cancelled, its total with the rest of the order's tax (any rounding cent) and shipping
+    that the order's refunds have not given back yet."""
     if everything:
-        return order.total - order.refunded_amount
-    return line.line_total + tax_share(order, line.line_total)
+        _, tax_refunded, shipping_refunded = refunded_breakdown(order=order)
+        # Tax shares rounded up may have given back a cent more than the tax: nothing is negative, and the cap
+        # of claim_refund takes such a cent off the rest, so the order is refunded exactly its total.
+        zero = Decimal("0.00")
+        return line.line_total, max(order.tax - tax_refunded, zero), max(order.shipping - shipping_refunded, zero)
+    return line.line_total, tax_share(order, line.line_total), Decimal(0)
 
 
 def tax_share(order: Order, goods: Decimal) -> Decimal:

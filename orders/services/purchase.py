@@ -18,7 +18,7 @@ claim, paid after commit, retried by the refund sweep).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -34,8 +34,10 @@ import structlog
 from accounts import selectors as account_selectors
 from accounts.errors import AddressNotFound
 from cart import services as cart_services
+from cart.selectors import CheckoutLine
 from inventory import errors as inventory_errors
 from inventory import services as inventory_services
+from ledger import selectors as ledger_selectors
 from orders.errors import (
     InvalidShippingAddress,
     OrderExpired,
@@ -53,6 +55,7 @@ from orders.services.history import record
 from orders.services.refunds import claim_unapplied_payment_refund, pay_refund
 from payments import selectors as payment_selectors
 from payments import services as payment_services
+from shop import money
 from shop.errors import DomainError
 from shop.events import publish
 from shop.money import quantize, to_str
@@ -195,6 +198,7 @@ def place_order(
         totals = order_totals(
             subtotal=sum((line.unit_price * line.quantity for line in lines), Decimal(0)), shipping=option.price
         )
+        rates = _commission_rates(lines)
         order = Order.objects.create(
             id=order_id,
             buyer=user,
@@ -209,8 +213,11 @@ def place_order(
             placed_at=now,
             expires_at=expires_at,
         )
-        OrderLine.objects.bulk_create(
-            [
+        order_lines = []
+        for line in lines:
+            line_total = quantize(line.unit_price * line.quantity)
+            rate = rates[line.item_id]
+            order_lines.append(
                 OrderLine(
                     order=order,
                     variant_id=line.variant_id,
@@ -221,15 +228,24 @@ def place_order(
                     options=dict(line.options or {}),
                     unit_price=quantize(line.unit_price),
                     quantity=line.quantity,
-                    line_total=quantize(line.unit_price * line.quantity),
+                    line_total=line_total,
+                    commission_rate=rate,
+                    commission=money.commission(line_total, rate),
                 )
-                for line in lines
-            ]
-        )
+            )
+        OrderLine.objects.bulk_create(order_lines)
         record(order, Kind.PLACED, from_status="", actor=user, data={"lines": len(lines)})
         cart_services.remove_checked_out(user=user, item_ids=[line.item_id for line in lines])
         publish("order.placed", order_id=order.id, buyer_id=user.pk)
     return order
+
+
+def _commission_rates(lines: Sequence[CheckoutLine]) -> dict[int, Decimal]:
+    """The commission rate of each cart line (by item id), from its seller and its product's category as they are
+    now: a line keeps it for good. One query for any number of lines (the rules)."""
+    pair_of = {line.item_id: (line.seller_id, line.category_id) for line in lines}
+    rates = ledger_selectors.commission_rates(pairs=pair_of.values())
+    return {item_id: rates[pair] for item_id, pair in pair_of.items()}
 
 
 # --- Paying -------------------------------------------------------------------------------------
@@ -477,9 +493,22 @@ def _expire(order: Order, *, actor) -> list[OrderRefund]:
 
 
 def _publish_paid(order: Order) -> None:
-    """Announce the payment with what shipping needs: the lines, their sellers and quantities."""
-    lines = order.lines.order_by("id").values_list(
-        "id", "seller_id", "product_id", "product_name", "sku", "quantity", "status"
+    """Announce the payment with what shipping needs (the lines, their sellers and quantities) and what the ledger
+    books: the order's money and each line's total and commission."""
+    lines = (
+        order.lines.filter(status=OrderLine.Status.OPEN)
+        .order_by("id")
+        .values(
+            "id",
+            "seller_id",
+            "product_id",
+            "product_name",
+            "sku",
+            "quantity",
+            "line_total",
+            "commission",
+            "commission_rate",
+        )
     )
     publish(
         "order.paid",
@@ -488,17 +517,25 @@ def _publish_paid(order: Order) -> None:
         shipping_method=order.shipping_method,
         shipping_address=order.shipping_address,
         paid_at=order.paid_at.isoformat(),
+        payment_id=order.payment_id,
+        currency=order.currency,
+        subtotal=to_str(order.subtotal),
+        tax=to_str(order.tax),
+        shipping=to_str(order.shipping),
+        total=to_str(order.total),
         lines=[
             {
-                "line_id": line_id,
-                "seller_id": seller_id,
-                "product_id": product_id,
-                "product_name": name,
-                "sku": sku,
-                "quantity": quantity,
+                "line_id": line["id"],
+                "seller_id": line["seller_id"],
+                "product_id": line["product_id"],
+                "product_name": line["product_name"],
+                "sku": line["sku"],
+                "quantity": line["quantity"],
+                "line_total": to_str(line["line_total"]),
+                "commission": to_str(line["commission"]),
+                "commission_rate": str(line["commission_rate"]),
             }
-            for line_id, seller_id, product_id, name, sku, quantity, status in lines
-            if status == OrderLine.Status.OPEN
+            for line in lines
         ],
     )
 

@@ -2,7 +2,8 @@
 
 1. ``claim_refund`` runs inside the use case's transaction, under the order's lock: it adds the amount
    to ``Order.refunded_amount`` (a CHECK keeps it within the order's total, so concurrent cancels and
-   returns can never claim more than was paid) and writes a pending OrderRefund.
+   returns can never claim more than was paid) and writes a pending OrderRefund, with the goods, tax and
+   shipping its amount gives back (what the ledger books from "refund.succeeded").
 2. ``pay_refund`` runs after that commit, outside any transaction: it asks payments.services.refund for
    the money (which keeps its own ceiling under the payment's lock) and records the answer. A claim left
    pending by a crash is paid by the sweep ``pay_pending_refunds``; the payments refund carries the
@@ -15,7 +16,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Q, prefetch_related_objects
+from django.db.models import F, Q, Sum, prefetch_related_objects
 from django.utils import timezone
 import structlog
 
@@ -38,12 +39,31 @@ UNAPPLIED_PAYMENT = "late_payment"
 ATTEMPT_LEASE = timedelta(minutes=5)
 
 
-def claim_refund(*, order: Order, amount: Decimal, reason: str, line=None, return_request=None) -> OrderRefund | None:
-    """Reserve ``amount`` (capped at what the order still has unrefunded) to be paid back; None when
-    nothing is left or the order was never paid. The caller holds the order's row lock."""
+def claim_refund(
+    *,
+    order: Order,
+    goods: Decimal,
+    tax: Decimal = Decimal(0),
+    shipping: Decimal = Decimal(0),
+    reason: str,
+    line: OrderLine | None = None,
+    return_request: ReturnRequest | None = None,
+    actor=None,
+    note: str = "",
+) -> OrderRefund | None:
+    """Reserve ``goods`` + ``tax`` + ``shipping`` to be paid back, kept apart on the claim; None when nothing is
+    left or the order was never paid. The caller holds the order's row lock. The history names ``actor`` (staff
+    granting it) and their ``note`` when given.
+
+    The amount is capped at what the order still has unrefunded; a capped claim gives up shipping first, then tax,
+    then goods, so its goods + tax + shipping always equal its amount.
+    """
     if not order.payment_id:
         return None
-    amount = min(quantize(amount), order.total - order.refunded_amount)
+    goods, tax, shipping = _capped(
+        goods=quantize(goods), tax=quantize(tax), shipping=quantize(shipping), room=order.total - order.refunded_amount
+    )
+    amount = goods + tax + shipping
     if amount <= 0:
         return None
     order.refunded_amount += amount
@@ -54,6 +74,9 @@ def claim_refund(*, order: Order, amount: Decimal, reason: str, line=None, retur
         return_request=return_request,
         payment_id=order.payment_id,
         amount=amount,
+        goods_amount=goods,
+        tax_amount=tax,
+        shipping_amount=shipping,
         reason=reason,
     )
     if line is not None:
@@ -62,9 +85,42 @@ def claim_refund(*, order: Order, amount: Decimal, reason: str, line=None, retur
     record(
         order,
         OrderEvent.Kind.REFUND_REQUESTED,
-        data={"order_refund_id": claim.id, "amount": to_str(amount), "reason": reason},
+        actor=actor,
+        data={
+            "order_refund_id": claim.id,
+            "amount": to_str(amount),
+            "goods": to_str(goods),
+            "tax": to_str(tax),
+            "shipping": to_str(shipping),
+            "reason": reason,
+            **({"note": note, "by_staff": True} if actor is not None else {}),
+        },
     )
     return claim
+
+
+def _capped(*, goods: Decimal, tax: Decimal, shipping: Decimal, room: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+    """The parts cut down to ``room`` in all: shipping gives way first, then tax, then goods."""
+    excess = goods + tax + shipping - max(room, Decimal(0))
+    parts = {"shipping": shipping, "tax": tax, "goods": goods}
+    for name, part in parts.items():
+        if excess <= 0:
+            break
+        cut = min(part, excess)
+        parts[name] = part - cut
+        excess -= cut
+    return parts["goods"], parts["tax"], parts["shipping"]
+
+
+def refunded_breakdown(*, order: Order) -> tuple[Decimal, Decimal, Decimal]:
+    """The goods, tax and shipping the order's own refunds gave back so far (claimed, whatever their outcome,
+    as ``Order.refunded_amount`` counts them; a late payment's refund is none of them)."""
+    totals = OrderRefund.objects.filter(order=order).aggregate(
+        goods=Sum("goods_amount", default=Decimal(0)),
+        tax=Sum("tax_amount", default=Decimal(0)),
+        shipping=Sum("shipping_amount", default=Decimal(0)),
+    )
+    return totals["goods"], totals["tax"], totals["shipping"]
 
 
 def claim_unapplied_payment_refund(*, order: Order, payment_id: str, amount: Decimal, why: str) -> OrderRefund | None:
@@ -74,6 +130,7 @@ def claim_unapplied_payment_refund(*, order: Order, payment_id: str, amount: Dec
     the order never had this money. The caller holds the order's row lock; pay it after commit."""
     if OrderRefund.objects.filter(order=order, payment_id=payment_id, reason=UNAPPLIED_PAYMENT).exists():
         return None
+    # Money that never paid the order gives back no goods, tax or shipping of it: the breakdown stays 0.
     claim = OrderRefund.objects.create(
         order=order, payment_id=payment_id, amount=quantize(amount), reason=UNAPPLIED_PAYMENT
     )
@@ -166,13 +223,28 @@ def _record_result(order_refund_id: str, *, status: str, refund_id: str) -> Orde
             data={"order_refund_id": claim.id, "amount": to_str(claim.amount), "refund_id": refund_id},
         )
         if succeeded:
-            publish(
-                "refund.succeeded",
-                order_id=order.id,
-                buyer_id=order.buyer_id,
-                amount=to_str(claim.amount),
-                refund_id=refund_id,
-            )
+            _publish_succeeded(order, claim)
         else:
             logger.error("orders.refund_failed", order_refund_id=claim.id, order_id=order.id)
         return claim
+
+
+def _publish_succeeded(order: Order, claim: OrderRefund) -> None:
+    """Announce the money back with what it gave back (goods, tax, shipping) and, for a line's, whose line it was."""
+    of_line = {}
+    if claim.line_id is not None:
+        seller_id = OrderLine.objects.values_list("seller_id", flat=True).get(pk=claim.line_id)
+        of_line = {"line_id": claim.line_id, "seller_id": seller_id}
+    publish(
+        "refund.succeeded",
+        order_id=order.id,
+        buyer_id=order.buyer_id,
+        amount=to_str(claim.amount),
+        refund_id=claim.refund_id,
+        order_refund_id=claim.id,
+        reason=claim.reason,
+        goods=to_str(claim.goods_amount),
+        tax=to_str(claim.tax_amount),
+        shipping=to_str(claim.shipping_amount),
+        **of_line,
+    )

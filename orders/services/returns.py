@@ -130,7 +130,7 @@ def receive_return(*, user, return_id: str, resellable: bool) -> ReceiveResult:
             )
         goods = line.unit_price * ret.quantity
         claim = claim_refund(
-            order=order, amount=goods + tax_share(order, goods), reason="return", line=line, return_request=ret
+            order=order, goods=goods, tax=tax_share(order, goods), reason="return", line=line, return_request=ret
         )
         ret.refund_amount = claim.amount if claim else Decimal("0.00")
         ret.save(update_fields=["status", "received_at", "resellable", "refund_amount"])

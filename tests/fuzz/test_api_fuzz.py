@@ -74,6 +74,7 @@ def _real_values(world: World) -> dict[str, list]:
         "import_id": [shop.import_id for shop in shops],
         "shipment_id": [shop.shipment_id for shop in shops],
         "return_id": [shop.return_id for shop in shops],
+        "payout_id": [shop.payout_id for shop in shops],
         "order_id": [buyer.order_id for buyer in buyers],
         "address_id": [buyer.address_id for buyer in buyers],
         "notification_id": [buyer.notification_id for buyer in buyers],

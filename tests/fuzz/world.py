@@ -19,6 +19,7 @@ from django.db import transaction
 
 from cart.models import CartItem
 from catalog import services as catalog_services
+from ledger import services as ledger_services
 from logistics.models import Shipment
 from orders import services as order_services
 from tests.accounts.factories import AddressFactory, UserFactory
@@ -42,6 +43,7 @@ class Shop:
     import_id: int
     shipment_id: str
     return_id: str
+    payout_id: str
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,10 @@ def build_world() -> World:
             )
         )
 
+    for seller, *_ in (alpha, bravo):  # a payout each: money credited by staff, paid by the week's run
+        ledger_services.adjust_balance(seller_id=seller.pk, amount=Decimal("10.00"), reason="Opening balance")
+    payouts = {payout.seller_id: payout.pk for payout in ledger_services.run_payouts(period="2026-W01")}
+
     def shop(parts) -> Shop:
         seller, product, variant, image, record = parts
         return Shop(
@@ -132,6 +138,7 @@ def build_world() -> World:
             import_id=record.pk,
             shipment_id=Shipment.objects.get(order_id=purchases[0].order_id, seller=seller).pk,
             return_id=returns[seller.pk][0],
+            payout_id=payouts[seller.pk],
         )
 
     return World(

@@ -10,9 +10,10 @@ from tests.orders.conftest import checkout, client_for, fill_cart, pay
 
 pytestmark = pytest.mark.django_db
 
-# 21 statements (2 of them the outbox rows of "order.placed", 3 the fair-hold caps: the buyer's recent
-# orders, their units held, the stock on hand) and 4 savepoints (durable transactions, nested in the test one).
-CHECKOUT_QUERIES = 25
+# 22 statements (2 of them the outbox rows of "order.placed", 3 the fair-hold caps: the buyer's recent
+# orders, their units held, the stock on hand, 1 the commission rules fixing each line's
+# commission) and 4 savepoints (durable transactions, nested in the test one).
+CHECKOUT_QUERIES = 26
 # The answer also reads refunds and shipments; "order.paid" reads the lines for its payload and writes
 # its outbox rows; the payment attempt is written on the order (1), and the synchronous success publishes
 # "payment.succeeded" (2 outbox rows) so that its subscriber settles the order if this request cannot.

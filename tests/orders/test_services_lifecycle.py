@@ -129,15 +129,21 @@ def test_order_paid_carries_what_shipping_needs(buyer, buyer_client, django_capt
 
     _name, payload = next(event for event in published if event[0] == "order.paid")
     line = OrderLine.objects.get(order_id=order_id)
+    order = Order.objects.get(pk=order_id)
     assert payload == {
         "order_id": order_id,
         "buyer_id": buyer.pk,
         "shipping_method": "standard",
-        "shipping_address": Order.objects.get(pk=order_id).shipping_address,
-        "paid_at": Order.objects.get(pk=order_id).paid_at.isoformat(),
+        "shipping_address": order.shipping_address,
+        "paid_at": order.paid_at.isoformat(),
+        # The money the ledger books (tests/orders/test_money_commission.py checks it adds up).
+        "payment_id": order.payment_id, "currency": order.currency, "subtotal": str(order.subtotal),
+        "tax": str(order.tax), "shipping": str(order.shipping), "total": str(order.total),
         "lines": [
             {"line_id": line.pk, "seller_id": line.seller_id, "product_id": line.product_id,
-             "product_name": line.product_name, "sku": line.sku, "quantity": 2}
+             "product_name": line.product_name, "sku": line.sku, "quantity": 2,
+             "line_total": str(line.line_total), "commission": str(line.commission),
+             "commission_rate": str(line.commission_rate)}
         ],
     }  # fmt: skip
 

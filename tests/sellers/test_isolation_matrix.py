@@ -19,6 +19,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from catalog import services as catalog_services
+from ledger import services as ledger_services
 from logistics.models import Shipment
 from orders import services as order_services
 from tests.accounts.factories import UserFactory
@@ -42,6 +43,7 @@ class Holdings:
     shipment: str
     return_id: str
     import_id: int
+    payout: str
     marker: str  # a word found only in this seller's product name and order
 
     def ids(self) -> dict:
@@ -53,6 +55,7 @@ class Holdings:
             "shipment": self.shipment,
             "return": self.return_id,
             "import": self.import_id,
+            "payout": self.payout,
         }
 
 
@@ -77,6 +80,9 @@ def world() -> tuple[Holdings, Holdings]:
         make_shipments(order)
     lines = {line.seller_id: line for line in order.lines.all()}
     deliver_lines(order, *lines.values())
+    for seller in sellers:  # a payout each: money credited by staff, paid by the week's run
+        ledger_services.adjust_balance(seller_id=seller.pk, amount=Decimal("10.00"), reason="Opening balance")
+    payouts = {payout.seller_id: payout.pk for payout in ledger_services.run_payouts(period="2026-W01")}
     result = []
     for part in parts:
         seller = part["seller"]
@@ -97,6 +103,7 @@ def world() -> tuple[Holdings, Holdings]:
                 shipment=Shipment.objects.get(order_id=order.pk, seller=seller).pk,
                 return_id=ret.pk,
                 import_id=part["import"].pk,
+                payout=payouts[seller.pk],
                 marker=part["product"].name.split()[0],
             )
         )
@@ -119,6 +126,8 @@ OBJECT_PAGES = [
     ("post", "/seller/returns/{return}/reject/", {"reason": "Worn"}),
     ("post", "/seller/shipments/{shipment}/ship/", {"carrier": "ups", "tracking_number": "1Z1"}),
     ("get", "/seller/shipments/{shipment}/packing-slip/"),
+    ("get", "/seller/payouts/{payout}/"),
+    ("get", "/seller/payouts/{payout}/statement.csv"),
 ]
 
 # Pages listing the seller's own things (GET): A sees none of B's.
@@ -133,6 +142,9 @@ LIST_PAGES = [
     "/seller/stock/",
     "/seller/returns/",
     "/seller/orders/",
+    "/seller/money/",
+    "/seller/money/statement.csv",
+    "/seller/payouts/",
 ]
 
 # API routes naming one of the seller's objects: another seller gets 404 (with a valid body, as pages).
@@ -145,6 +157,7 @@ OBJECT_API = [
     ("post", "/api/v1/seller/returns/{return}/reject", {"reason": "Worn"}),
     ("post", "/api/v1/seller/returns/{return}/receive", {"resellable": True}),
     ("post", "/api/v1/seller/shipments/{shipment}/ship", {"carrier": "ups", "tracking_number": "1Z1"}),
+    ("get", "/api/v1/seller/payouts/{payout}"),
 ]
 
 # The catalogue's write routes keep the API contract's answer for another seller's listed product: 403
@@ -166,6 +179,9 @@ LIST_API = [
     "/api/v1/seller/returns",
     "/api/v1/seller/shipments",
     "/api/v1/seller/profile",
+    "/api/v1/seller/balance",
+    "/api/v1/seller/ledger",
+    "/api/v1/seller/payouts",
 ]
 
 # Seller routes that name no object and are not lists: the bulk "mark shipped" takes ids in its body.

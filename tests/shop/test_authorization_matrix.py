@@ -154,6 +154,11 @@ PAGES = [
     Row("get", "/seller/orders/", sellers()),
     Row("post", "/seller/shipments/{shipment_id}/ship/", sellers_own(302), {"carrier": "ups", "tracking_number": "1Z"}),
     Row("get", "/seller/shipments/{shipment_id}/packing-slip/", sellers_own()),
+    Row("get", "/seller/money/", sellers()),
+    Row("get", "/seller/money/statement.csv", sellers()),
+    Row("get", "/seller/payouts/", sellers()),
+    Row("get", "/seller/payouts/{payout_id}/", sellers_own()),
+    Row("get", "/seller/payouts/{payout_id}/statement.csv", sellers_own()),
     Row("get", "/healthz", everyone()),
     Row("get", "/readyz", everyone()),
     Row("get", "/metrics", everyone()),
@@ -229,6 +234,10 @@ APIS = [
         {"carrier": "ups", "tracking_number": "1Z1"},
     ),
     Row("post", "/api/v1/logistics/webhooks/{carrier}", everyone(400)),
+    Row("get", "/api/v1/seller/balance", api(sellers())),
+    Row("get", "/api/v1/seller/ledger", api(sellers())),
+    Row("get", "/api/v1/seller/payouts", api(sellers())),
+    Row("get", "/api/v1/seller/payouts/{payout_id}", api(sellers_own())),
     Row("get", "/api/v1/notifications", api(signed_in())),
     Row("post", "/api/v1/notifications/{notification_id}/read", api(buyers_own())),
 ]
@@ -261,6 +270,7 @@ def _placeholders(world: World) -> dict[str, object]:
         "item_id": buyer.item_id,
         "gateway": "test",
         "carrier": "simulated",
+        "payout_id": shop.payout_id,
     }
 
 

@@ -13,6 +13,8 @@ from accounts.models import Address, User
 from catalog import demo as catalog_demo
 from catalog.models import Category, Product, ProductImage, Review, Variant
 from inventory.models import LowStockAlert, StockLevel, StockMovement
+from ledger import selectors as ledger_selectors
+from ledger.models import Payout
 from logistics.models import Shipment
 from notifications.models import Notification
 from orders.models import Order, OrderLine, OrderRefund, ReturnRequest
@@ -262,6 +264,16 @@ def test_the_demo_sales_trend_at_once(with_orders):
     trending = set(Product.objects.filter(trending_score__gt=0).values_list("pk", flat=True))
     assert trending
     assert trending <= sold
+
+
+def test_the_demo_seller_was_paid_for_the_delivered_lines_and_keeps_the_rest_pending(with_orders):
+    seller = Seller.objects.get(user__email="seller@example.com")
+    [payout] = Payout.objects.filter(seller=seller)
+    assert payout.status == "paid"
+    assert payout.amount == sum(entry.amount for entry in ledger_selectors.payout_statement(payout=payout))
+    balance = ledger_selectors.seller_balance(seller_id=seller.pk)
+    assert (balance.paid_out, balance.available) == (payout.amount, 0)
+    assert balance.pending > 0  # paid, not yet delivered
 
 
 def test_a_second_run_adds_no_orders(with_orders):

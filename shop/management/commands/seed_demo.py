@@ -19,6 +19,7 @@ from accounts import demo as account_demo
 from accounts import selectors as account_selectors
 from accounts import services as account_services
 from catalog import demo as catalog_demo
+from ledger import demo as ledger_demo
 from orders import demo as order_demo
 from recommendations import demo as recommendation_demo
 from recommendations import services as recommendation_services
@@ -96,6 +97,8 @@ class Command(BaseCommand):
             public_cache.bump("stock")
             if orders := self._orders():
                 created.append(f"{orders} demo orders")
+                if payouts := ledger_demo.pay_out_delivered_demo_lines():
+                    created.append(f"{payouts} demo payouts")
             if purchase_histories and (baskets := self._purchase_histories()):
                 created.append(f"{baskets} demo shopping baskets learnt by the recommendations")
             recommendation_services.refresh_trending()  # the home page's "trending" from the demo sales at once
