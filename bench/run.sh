@@ -7,7 +7,7 @@
 # Knobs (environment): BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PRODUCTS, BENCH_WORKLOADS,
 # BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_SINGLE_DURATION, BENCH_WRK_THREADS, BENCH_WORKERS, BENCH_THREADS,
 # BENCH_FLOW_CONNECTIONS,
-# BENCH_PORT, BENCH_NGINX_PORT. See docs/PERFORMANCE.md.
+# BENCH_PORT, BENCH_NGINX_PORT, BENCH_BARE_PORT. See docs/PERFORMANCE.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +27,7 @@ BENCH_WORKERS=${BENCH_WORKERS:-4}
 BENCH_THREADS=${BENCH_THREADS:-1}
 BENCH_PORT=${BENCH_PORT:-8090}
 BENCH_NGINX_PORT=${BENCH_NGINX_PORT:-8091}
+BENCH_BARE_PORT=${BENCH_BARE_PORT:-8092}
 
 PY=.venv/bin/python
 OUT=var/bench
@@ -76,7 +77,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-for port in "$BENCH_PORT" "$BENCH_NGINX_PORT"; do
+for port in "$BENCH_PORT" "$BENCH_NGINX_PORT" "$BENCH_BARE_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "bench: port $port is in use; set BENCH_PORT / BENCH_NGINX_PORT" >&2
     exit 1
@@ -237,6 +238,19 @@ run_wrk warmup "$scratch/nginx-paths.txt" "http://127.0.0.1:$BENCH_NGINX_PORT" 2
 run_wrk nginx "$scratch/nginx-paths.txt" "http://127.0.0.1:$BENCH_NGINX_PORT" "$BENCH_DURATION" >"$OUT/wrk-nginx.log"
 grep '^RESULT ' "$OUT/wrk-nginx.log" >>"$OUT/wrk.txt"
 say "Static file served by nginx: $(wc -c <"$scratch/www/list.json") bytes, the size of $list_path"
+# Django's own ceiling: a bare view returning the same bytes, no middleware, database or cache, under gunicorn with
+# the store's worker settings (bench/bare_settings.py): every figure above is also a share of this one.
+echo "bench: bare Django view ..." >&2
+BENCH_BARE_FILE="$scratch/www/list.json" .venv/bin/gunicorn --pythonpath bench bare_wsgi:application \
+  --bind "127.0.0.1:$BENCH_BARE_PORT" --workers "$BENCH_WORKERS" --threads "$BENCH_THREADS" \
+  --worker-class "$worker_class" --backlog 2048 --error-logfile "$OUT/gunicorn-bare.log" &
+pids+=($!)
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$BENCH_BARE_PORT/bare" -o /dev/null && break; sleep 0.2; done
+echo "/bare" >"$scratch/bare-paths.txt"
+run_wrk warmup "$scratch/bare-paths.txt" "http://127.0.0.1:$BENCH_BARE_PORT" 2 >/dev/null
+run_wrk django_bare "$scratch/bare-paths.txt" "http://127.0.0.1:$BENCH_BARE_PORT" "$BENCH_DURATION" \
+  >"$OUT/wrk-django-bare.log"
+grep '^RESULT ' "$OUT/wrk-django-bare.log" >>"$OUT/wrk.txt"
 # The same product list pages through nginx's cache (a warm-up fills it; hits never reach gunicorn).
 if grep -q '^RESULT list ' "$OUT/wrk.txt"; then
   echo "bench: list through the nginx cache ..." >&2

@@ -74,6 +74,7 @@ TYPO_QUERIES = (
 OFFSETS = tuple(range(0, 200, 20))
 # Measured by bench/run.sh beside the workloads, against nginx.
 YARDSTICKS = {
+    "django_bare": "Bare Django view (yardstick)",
     "list_cached": "Product list via nginx cache",
     "nginx": "nginx, static file (yardstick)",
 }  # shoppers rarely go past the tenth page
@@ -270,6 +271,19 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def _shares_of_django(results: dict) -> list[str]:
+    """Each request type's rate as a share of the bare Django view's in the same run (issue 15's yardstick)."""
+    ceiling = results["django_bare"]["rps"]
+    rows = ["", f"As a share of the bare Django view ({ceiling:,.0f} req/s, same bytes, same gunicorn settings):"]
+    for suffix, label in (("", "anonymous"), ("+session", "signed in")):
+        shares = [
+            f"{name} {results[name + suffix]['rps'] / ceiling:.1%}" for name in WORKLOADS if name + suffix in results
+        ]
+        if shares:
+            rows.append(f"  {label}: " + ", ".join(shares))
+    return rows
+
+
 def _home_comparison(server: dict[str, list[float]]) -> list[str]:
     """Issue 13's speed goal: a signed-in shopper's home page (with a history) within 2x the anonymous home
     page computed, both one request at a time (server p50), and each shopper's first visit (nothing cached)."""
@@ -356,6 +370,8 @@ def report(folder: Path, connections: str) -> None:
             rows.append(f"{title:<30} {len(times) / seconds:>8.0f}  {'-':>22}  {served:>22}  {codes}")
         rows.append(f"{'Whole flows (orders paid)':<30} {len(server.get('flow_pay', [])) / seconds:>8.1f}")
     rows += _home_comparison(server)
+    if "django_bare" in results:
+        rows += _shares_of_django(results)
     if "nginx" in results and "list" in results:
         ratio = results["list"]["rps"] / results["nginx"]["rps"]
         rows += ["", f"Product list rate as a share of nginx serving a file of the same size: {ratio:.1%}"]
