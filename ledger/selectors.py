@@ -37,9 +37,11 @@ def commission_rates(*, pairs: Iterable[Pair]) -> dict[Pair, Decimal]:
         ).values_list("seller_id", "category_id", "rate")
     }
     default = Decimal(str(settings.COMMISSION_RATE))
+    # The category tree read once (not once per pair), and only when a product has a category.
+    tree = catalog_selectors.category_tree() if any(category_id for _, category_id in pairs) else {}
     found = {}
     for seller_id, category_id in pairs:
-        chain = _category_chain(category_id)
+        chain = _category_chain(category_id, tree)
         rate = next((rules[(seller_id, c)] for c in chain if (seller_id, c) in rules), None)
         if rate is None:
             rate = next((rules[(None, c)] for c in chain if (None, c) in rules), None)
@@ -49,11 +51,14 @@ def commission_rates(*, pairs: Iterable[Pair]) -> dict[Pair, Decimal]:
     return found
 
 
-def _category_chain(category_id: int | None) -> list[int]:
-    """The category and its ancestors, nearest first."""
-    if category_id is None:
-        return []
-    return [node.id for node in reversed(catalog_selectors.ancestors(category_id=category_id))] or [category_id]
+def _category_chain(category_id: int | None, tree: dict) -> list[int]:
+    """The category and its ancestors, nearest first (a category missing from the tree: itself only)."""
+    chain = []
+    while category_id is not None:
+        chain.append(category_id)
+        node = tree.get(category_id)
+        category_id = node.parent_id if node is not None else None
+    return chain
 
 
 # --- Balances, statements, payouts ----------------------------------------------------------------------

@@ -19,7 +19,7 @@ import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 import structlog
 
@@ -335,9 +335,9 @@ def _create_payout(*, account_id: int, seller_id: int, period: str) -> Payout | 
             return None
         if Payout.objects.filter(seller_id=seller_id, period=period).exists():
             return None
-        unpaid = Entry.objects.filter(account_id=account_id, payout__isnull=True)
-        entry_ids = list(unpaid.values_list("pk", flat=True))
-        amount = Entry.objects.filter(pk__in=entry_ids).aggregate(total=Sum("amount"))["total"] or ZERO
+        unpaid = list(Entry.objects.filter(account_id=account_id, payout__isnull=True).values_list("pk", "amount"))
+        entry_ids = [pk for pk, _ in unpaid]
+        amount = quantize(sum((value for _, value in unpaid), ZERO))
         if amount <= 0:
             return None  # nothing to pay, or a negative balance carried to the next run
         payout = Payout.objects.create(
