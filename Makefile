@@ -9,7 +9,8 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shop
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 DEMO_PRODUCTS ?= 2000
-BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shop_bench
+# Empty: bench/run.sh picks one database per catalog size (shop_bench for 100,000, shop_bench_1m, ...).
+BENCH_DATABASE_URL ?=
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 
 .PHONY: install run test test-fast lint format migrate seed worker beat chromium bench bench-import clean
@@ -73,8 +74,9 @@ beat: install
 	@test -n "$$CELERY_BROKER_URL" || { echo "set CELERY_BROKER_URL to run beat"; exit 1; }
 	$(BIN)/celery -A shop beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
-# Catalog reads under load: gunicorn + PostgreSQL (BENCH_DATABASE_URL, seeded with 100,000 demo
-# products on first use) + Redis, driven by wrk, against nginx as the yardstick (docs/PERFORMANCE.md).
+# Catalog reads under load: gunicorn + PostgreSQL (BENCH_DATABASE_URL, seeded with BENCH_PRODUCTS demo
+# products, 100,000 by default, on first use; a database per size) + Redis, driven by wrk, against nginx as
+# the yardstick; then the buyer flow eager and with a Celery worker, and a hot product (docs/PERFORMANCE.md).
 bench: install
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) bash bench/run.sh
 

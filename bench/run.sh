@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
 # `make bench`: catalog reads against gunicorn + PostgreSQL + Redis with the 100,000-product demo
-# catalog, driven by wrk, with nginx serving a static file of the product list's size as the yardstick.
+# catalog, driven by wrk, with nginx serving a static file of the product list's size as the yardstick;
+# then the buyer flow with Celery eager, the same flow with a Celery worker beside gunicorn (how long the
+# outbox takes to drain afterwards), and many buyers on one hot product (checked for oversell).
 #
-# Everything it starts (gunicorn, nginx) it stops again by PID, also on failure or Ctrl-C. The figures
-# go to the terminal and to var/bench/latest.txt; raw wrk output and gunicorn's logs stay in var/bench/.
-# Knobs (environment): BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PRODUCTS, BENCH_WORKLOADS,
+# Everything it starts (gunicorn, the Celery worker, nginx) it stops again by PID, also on failure or
+# Ctrl-C. The figures go to the terminal and to var/bench/latest.txt; raw wrk output and the logs stay in
+# var/bench/. Knobs (environment): BENCH_DATABASE_URL (default: shop_bench for 100,000 products,
+# shop_bench_<size> for other sizes, e.g. shop_bench_1m), BENCH_REDIS_URL, BENCH_PRODUCTS, BENCH_WORKLOADS,
 # BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_SINGLE_DURATION, BENCH_WRK_THREADS, BENCH_WORKERS, BENCH_THREADS,
-# BENCH_FLOW_CONNECTIONS,
-# BENCH_PORT, BENCH_NGINX_PORT, BENCH_BARE_PORT. See docs/PERFORMANCE.md.
+# BENCH_FLOW_CONNECTIONS, BENCH_BROKER_URL, BENCH_CELERY_CONCURRENCY, BENCH_DRAIN_TIMEOUT, BENCH_HOT_CONNECTIONS,
+# BENCH_HOT_STOCK, BENCH_PORT, BENCH_NGINX_PORT, BENCH_BARE_PORT, BENCH_OUT. See docs/PERFORMANCE.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BENCH_DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/shop_bench}
 BENCH_REDIS_URL=${BENCH_REDIS_URL:-redis://127.0.0.1:6379/14}
 BENCH_PRODUCTS=${BENCH_PRODUCTS:-100000}
+# One database per catalog size, so that a 1,000,000-product run never finds (or adds to) the 100,000 one.
+if [ -z "${BENCH_DATABASE_URL:-}" ]; then
+  size=$BENCH_PRODUCTS
+  if [ $((size % 1000000)) = 0 ]; then size="$((size / 1000000))m"; elif [ $((size % 1000)) = 0 ]; then size="$((size / 1000))k"; fi
+  [ "$BENCH_PRODUCTS" = 100000 ] && suffix="" || suffix="_$size"
+  BENCH_DATABASE_URL="postgres://postgres@127.0.0.1:5432/shop_bench$suffix"
+fi
 BENCH_WORKLOADS=${BENCH_WORKLOADS:-list category search search_typo detail page home healthz}
 BENCH_DURATION=${BENCH_DURATION:-15}        # seconds measured per request type
 BENCH_WARMUP=${BENCH_WARMUP:-3}             # seconds of warm-up per request type, not counted
@@ -21,6 +30,14 @@ BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-16}  # concurrent connections wrk keeps o
 BENCH_SINGLE_DURATION=${BENCH_SINGLE_DURATION:-6}  # seconds per request type at one connection
 BENCH_WRK_THREADS=${BENCH_WRK_THREADS:-2}
 BENCH_FLOW_CONNECTIONS=${BENCH_FLOW_CONNECTIONS:-4}  # buyers going through the purchase flow at once
+# The production split: a Celery worker (with its beat) beside gunicorn, on a Redis database of its own (the
+# cache's is flushed by each run; the queue must not be). Redis rather than RabbitMQ: the bench needs Redis
+# anyway, so the split adds no service to install or start.
+BENCH_BROKER_URL=${BENCH_BROKER_URL:-redis://127.0.0.1:6379/13}
+BENCH_CELERY_CONCURRENCY=${BENCH_CELERY_CONCURRENCY:-2}  # worker processes: one per core
+BENCH_DRAIN_TIMEOUT=${BENCH_DRAIN_TIMEOUT:-300}  # seconds to wait for the outbox to drain after a run
+BENCH_HOT_CONNECTIONS=${BENCH_HOT_CONNECTIONS:-16}  # buyers on the one hot product at once
+BENCH_HOT_STOCK=${BENCH_HOT_STOCK:-1000000}  # its units at the start (small: watch it sell out, never oversell)
 # gunicorn: 2 cores shared with PostgreSQL, Redis and wrk itself. Requests are CPU-bound Python with
 # short database waits: one process per core plus one or two to fill those waits (see PERFORMANCE.md).
 BENCH_WORKERS=${BENCH_WORKERS:-4}
@@ -30,24 +47,35 @@ BENCH_NGINX_PORT=${BENCH_NGINX_PORT:-8091}
 BENCH_BARE_PORT=${BENCH_BARE_PORT:-8092}
 
 PY=.venv/bin/python
-OUT=var/bench
+OUT=${BENCH_OUT:-var/bench}  # results and logs
 mkdir -p "$OUT"
 : >"$OUT/latest.txt"
 say() { echo "$*" | tee -a "$OUT/latest.txt"; }
 
 pids=()
+groups=()  # those of pids started as a process group of their own (the Celery worker and its children)
 scratch=$(mktemp -d /tmp/shop-bench.XXXXXX)
 chmod 755 "$scratch"
+stop() {  # pid...: TERM, up to 10 s to finish, then KILL (the whole group for a group); forgotten from pids
+  local pid target keep=()
+  for pid in "$@"; do
+    target=$pid
+    [[ " ${groups[*]} " == *" $pid "* ]] && target=-$pid
+    kill -TERM -- "$target" 2>/dev/null || true
+  done
+  for pid in "$@"; do
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    target=$pid
+    [[ " ${groups[*]} " == *" $pid "* ]] && target=-$pid
+    kill -KILL -- "$target" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    [[ " $* " == *" $pid "* ]] || keep+=("$pid")
+  done
+  pids=("${keep[@]}")
+}
 cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  pids=()
+  [ ${#pids[@]} -gt 0 ] && stop "${pids[@]}"
   rm -rf "$scratch"
 }
 trap cleanup EXIT
@@ -111,25 +139,33 @@ fi
 $PY manage.py collectstatic --noinput -v0
 $PY -c "import redis, os; redis.Redis.from_url(os.environ['REDIS_URL']).flushdb()"
 $PY bench/workloads.py paths "$OUT/paths"
-$PY bench/workloads.py buyers "$OUT/paths"
+BENCH_HOT_STOCK=$BENCH_HOT_STOCK $PY bench/workloads.py buyers "$OUT/paths"
 $PY bench/workloads.py shoppers "$OUT/paths"
 
 # --- The app under gunicorn --------------------------------------------------------------------------
 : >"$OUT/access.log"
 : >"$OUT/wrk.txt"
+rm -f "$OUT"/drain-*.json "$OUT/hot-check.json"
 worker_class=sync
 [ "$BENCH_THREADS" -gt 1 ] && worker_class=gthread
-.venv/bin/gunicorn shop.wsgi \
-  --bind "127.0.0.1:$BENCH_PORT" --workers "$BENCH_WORKERS" --threads "$BENCH_THREADS" \
-  --worker-class "$worker_class" --backlog 2048 \
-  --access-logfile "$OUT/access.log" --access-logformat '%({x-bench}i)s %(s)s %(D)s %(U)s?%(q)s' \
-  --error-logfile "$OUT/gunicorn.log" &
-pids+=($!)
-for _ in $(seq 100); do
-  curl -fs "http://127.0.0.1:$BENCH_PORT/healthz" >/dev/null && break
-  kill -0 "${pids[0]}" 2>/dev/null || { echo "bench: gunicorn did not start, see $OUT/gunicorn.log" >&2; exit 1; }
-  sleep 0.2
-done
+app_pid=
+start_app() {  # gunicorn with the environment as it is now (the Celery settings are read at start)
+  .venv/bin/gunicorn shop.wsgi \
+    --bind "127.0.0.1:$BENCH_PORT" --workers "$BENCH_WORKERS" --threads "$BENCH_THREADS" \
+    --worker-class "$worker_class" --backlog 2048 \
+    --access-logfile "$OUT/access.log" --access-logformat '%({x-bench}i)s %(s)s %(D)s %(U)s?%(q)s' \
+    --error-logfile "$OUT/gunicorn.log" &
+  app_pid=$!
+  pids+=("$app_pid")
+  for _ in $(seq 100); do
+    curl -fs "http://127.0.0.1:$BENCH_PORT/healthz" >/dev/null && return 0
+    kill -0 "$app_pid" 2>/dev/null || { echo "bench: gunicorn did not start, see $OUT/gunicorn.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  echo "bench: gunicorn did not answer /healthz, see $OUT/gunicorn.log" >&2
+  exit 1
+}
+start_app
 
 facts=$($PY manage.py shell --no-imports -v0 -c "
 from django.db import connection
@@ -209,16 +245,59 @@ if [[ " $BENCH_WORKLOADS " == *" home "* ]] && [ -s "$OUT/paths/shoppers.txt" ];
   grep '^RESULT ' "$OUT/wrk-home-shopper-single.log" >>"$OUT/wrk.txt"
 fi
 
-# --- The buyer flow: add to cart, view the cart, check out, pay (signed in with Bearer tokens) ---------
-echo "bench: buyer flow ..." >&2
-BENCH_NAME=flow BENCH_BUYERS="$OUT/paths/flow-buyers.txt" BENCH_PRODUCTS="$OUT/paths/flow-products.txt" \
-  BENCH_FLOW_CONNECTIONS=$BENCH_FLOW_CONNECTIONS timeout $((BENCH_DURATION + 30)) \
-  wrk -t"$BENCH_FLOW_CONNECTIONS" -c"$BENCH_FLOW_CONNECTIONS" -d"${BENCH_DURATION}s" --timeout 10s \
-  -s bench/wrk/flow.lua "http://127.0.0.1:$BENCH_PORT" >"$OUT/wrk-flow.log" &
-pids+=($!)
-wait "${pids[-1]}" || true
-unset 'pids[-1]'
-grep '^RESULT ' "$OUT/wrk-flow.log" >>"$OUT/wrk.txt" || say "buyer flow: no result, see $OUT/wrk-flow.log"
+# --- The buyer flow: add to cart, view cart, check out, pay (signed in with Bearer tokens) ---------
+run_flow() {  # name products-file connections [seconds]: wrk, one thread per connection (flow.lua: a flow a thread)
+  local seconds=${4:-$BENCH_DURATION}
+  BENCH_NAME=$1 BENCH_BUYERS="$OUT/paths/flow-buyers.txt" BENCH_PRODUCTS=$2 BENCH_FLOW_CONNECTIONS=$3 \
+    timeout $((seconds + 30)) wrk -t"$3" -c"$3" -d"${seconds}s" --timeout 10s \
+    -s bench/wrk/flow.lua "http://127.0.0.1:$BENCH_PORT" >"$OUT/wrk-$1.log" &
+  local pid=$!
+  pids+=("$pid")
+  wait "$pid" || true
+  unset 'pids[-1]'
+  grep '^RESULT ' "$OUT/wrk-$1.log" >>"$OUT/wrk.txt" || say "$1: no result, see $OUT/wrk-$1.log"
+}
+# First as `make run` and this bench so far: Celery eager, every subscriber inside the request.
+echo "bench: buyer flow, subscribers inline ..." >&2
+run_flow flow "$OUT/paths/flow-products.txt" "$BENCH_FLOW_CONNECTIONS"
+
+# Then the production split: the requests only write the outbox and queue its deliveries; a Celery worker
+# (with beat, for the buffered recommendation signals and the redispatch of late deliveries) runs the
+# subscribers. gunicorn restarts, as the broker setting decides eager or not when the app starts.
+echo "bench: starting a Celery worker ($BENCH_CELERY_CONCURRENCY processes) on $BENCH_BROKER_URL ..." >&2
+stop "$app_pid"
+export CELERY_BROKER_URL=$BENCH_BROKER_URL
+.venv/bin/celery -A shop purge -f >/dev/null  # nothing queued by an earlier run
+# A session of its own (setsid: the PID is the group's), so that stopping it stops its pool processes too.
+setsid .venv/bin/celery -A shop worker --beat --schedule "$scratch/celerybeat-schedule" \
+  --concurrency "$BENCH_CELERY_CONCURRENCY" --hostname "bench-$$@127.0.0.1" --without-gossip --without-mingle \
+  --loglevel WARNING >"$OUT/celery.log" 2>&1 &
+worker_pid=$!
+pids+=("$worker_pid")
+groups+=("$worker_pid")
+for attempt in $(seq 30); do
+  .venv/bin/celery -A shop inspect ping --destination "bench-$$@127.0.0.1" --timeout 1 >/dev/null 2>&1 && break
+  kill -0 "$worker_pid" 2>/dev/null && [ "$attempt" != 30 ] || {
+    echo "bench: the Celery worker did not start, see $OUT/celery.log" >&2
+    exit 1
+  }
+done
+start_app
+# The fresh gunicorn's first requests load what the first one's had loaded long before: not counted.
+run_flow flow_warmup "$OUT/paths/flow-products.txt" "$BENCH_FLOW_CONNECTIONS" "$BENCH_WARMUP"
+flow_since=$(date +%s.%N)
+echo "bench: buyer flow, subscribers on the worker ..." >&2
+run_flow flow_worker "$OUT/paths/flow-products.txt" "$BENCH_FLOW_CONNECTIONS"
+$PY bench/workloads.py drain "$OUT" flow_worker "$flow_since" "$BENCH_DRAIN_TIMEOUT"
+
+# Many buyers on one product: every checkout locks the same stock row. Then the books must balance.
+echo "bench: hot product, $BENCH_HOT_CONNECTIONS buyers on one variant ..." >&2
+hot_since=$(date +%s.%N)
+run_flow hot "$OUT/paths/hot-product.txt" "$BENCH_HOT_CONNECTIONS"
+$PY bench/workloads.py drain "$OUT" hot "$hot_since" "$BENCH_DRAIN_TIMEOUT"
+hot_ok=1
+$PY bench/workloads.py hotcheck "$OUT" || hot_ok=0
+stop "$worker_pid"
 
 # --- The yardstick: nginx serving the product list's bytes as a static file ---------------------------
 mkdir -p "$scratch/www" "$scratch/tmp"
@@ -261,4 +340,10 @@ if grep -q '^RESULT list ' "$OUT/wrk.txt"; then
 fi
 
 cleanup
-BENCH_CONNECTIONS=$BENCH_CONNECTIONS $PY bench/workloads.py report "$OUT" | tee -a "$OUT/latest.txt"
+BENCH_CONNECTIONS=$BENCH_CONNECTIONS BENCH_FLOW_CONNECTIONS=$BENCH_FLOW_CONNECTIONS \
+  BENCH_HOT_CONNECTIONS=$BENCH_HOT_CONNECTIONS BENCH_CELERY_CONCURRENCY=$BENCH_CELERY_CONCURRENCY \
+  $PY bench/workloads.py report "$OUT" | tee -a "$OUT/latest.txt"
+if [ "$hot_ok" != 1 ]; then
+  echo "bench: the hot product's books do not balance (oversold or miscounted), see above" >&2
+  exit 1
+fi

@@ -6,7 +6,9 @@ to paths.
 
     python bench/workloads.py createdb URL      create the benchmark database if it is missing
     python bench/workloads.py paths DIR         write DIR/<workload>.txt (Django settings from the env)
-    python bench/workloads.py buyers DIR        the buyer flow's shoppers (tokens) and stocked products
+    python bench/workloads.py buyers DIR        the buyer flow's shoppers (tokens), stocked products and hot product
+    python bench/workloads.py drain DIR NAME SINCE T   wait (T s at most) until no outbox delivery is pending
+    python bench/workloads.py hotcheck DIR      the hot product (DIR/paths) sold no unit twice (exits 1 if it did)
     python bench/workloads.py shoppers DIR      session cookies of SHOPPERS demo shoppers with a purchase history
     python bench/workloads.py first FILE URL    the home page once per cookie in FILE, one at a time (cold)
     python bench/workloads.py warm FILE URL     request each path in FILE once (the cache's steady state)
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+import json
 import os
 from pathlib import Path
 import random
@@ -176,16 +179,25 @@ def warm(paths_file: Path, base_url: str) -> None:
 FLOW_BUYERS = 400
 FLOW_PRODUCTS = 200
 FLOW_STEPS = {
-    "flow_add": "Add to cart (API)",
-    "flow_cart": "View cart (API)",
-    "flow_checkout": "Check out (API)",
-    "flow_pay": "Pay, test gateway (API)",
+    "add": "Add to cart (API)",
+    "cart": "View cart (API)",
+    "checkout": "Check out (API)",
+    "pay": "Pay, test gateway (API)",
 }
+# The flow's runs (bench/run.sh names each with BENCH_NAME, the prefix of its X-Bench tags) and their headings.
+FLOW_RUNS = {
+    "flow": "Buyer flow, {flow} buyers at once, subscribers inline (eager Celery, the embedded default)",
+    "flow_worker": "Buyer flow, {flow} buyers at once, subscribers on a Celery worker ({concurrency} processes) "
+    "beside gunicorn",
+    "hot": "Hot product: {hot} buyers at once buying the same single variant (subscribers on the worker)",
+}
+HOT_STOCK = 1_000_000  # units of the hot product's variant at the start of a run (BENCH_HOT_STOCK)
 
 
 def prepare_buyers(folder: Path) -> None:
-    """The buyer flow's cast: FLOW_BUYERS shoppers with an address and an access token, and
-    FLOW_PRODUCTS single-variant products with plenty of stock (reruns reuse them)."""
+    """The buyer flow's cast: FLOW_BUYERS shoppers with an address and an access token,
+    FLOW_PRODUCTS single-variant products with plenty of stock (reruns reuse them), and one more, the hot
+    product, whose stock is set to BENCH_HOT_STOCK (its starting point for ``hotcheck``)."""
     import django
 
     django.setup()
@@ -217,11 +229,138 @@ def prepare_buyers(folder: Path) -> None:
         cursor.execute(
             """SELECT p.id, min(v.id) FROM catalog_product p JOIN catalog_variant v ON v.product_id = p.id
                WHERE p.status = 'active' GROUP BY p.id HAVING count(*) = 1 ORDER BY md5(p.id::text) LIMIT %s""",
-            [FLOW_PRODUCTS],
+            [FLOW_PRODUCTS + 1],
         )
-        chosen = cursor.fetchall()
+        *chosen, (hot_product, hot_variant) = cursor.fetchall()
     inventory_services.set_on_hand_many(quantities={variant_id: 1_000_000 for _, variant_id in chosen})
     (folder / "flow-products.txt").write_text("\n".join(str(pk) for pk, _ in chosen) + "\n")
+    _reset_hot_product(folder, product_id=hot_product, variant_id=hot_variant)
+
+
+def _reset_hot_product(folder: Path, *, product_id: int, variant_id: int) -> None:
+    """Stock the hot product afresh and write down where its ledger stands: ``hotcheck`` counts from there."""
+    from django.utils import timezone
+
+    from inventory import services as inventory_services
+    from inventory.models import StockMovement
+
+    stock = int(os.environ.get("BENCH_HOT_STOCK") or HOT_STOCK)
+    inventory_services.set_on_hand_many(quantities={variant_id: stock})
+    last = StockMovement.objects.filter(variant_id=variant_id).order_by("-id").values_list("id", flat=True).first()
+    start = {"product_id": product_id, "variant_id": variant_id, "stock": stock, "movement_id": last or 0}
+    start["since"] = timezone.now().isoformat()
+    (folder / "hot-product.txt").write_text(f"{product_id}\n")
+    (folder / "hot-product.json").write_text(json.dumps(start))
+
+
+def drain(folder: Path, name: str, since: float, timeout: float) -> None:
+    """Wait until no outbox delivery is pending (the worker has run every subscriber of the run's events),
+    polling; writes how long that took after the load stopped, and how many deliveries the run made."""
+    import time
+
+    import django
+
+    django.setup()
+    from datetime import UTC, datetime
+
+    from shop.models import EventDelivery
+
+    started = time.monotonic()
+    pending = EventDelivery.objects.filter(status=EventDelivery.Status.PENDING)
+    at_stop = left = pending.count()
+    while left and time.monotonic() - started < timeout:
+        time.sleep(0.2)
+        left = pending.count()
+    seconds = time.monotonic() - started
+    made = EventDelivery.objects.filter(event__created_at__gte=datetime.fromtimestamp(since, UTC))
+    result = {
+        "seconds": round(seconds, 2),
+        "pending_at_stop": at_stop,
+        "pending_left": left,
+        "deliveries": made.count(),
+        "failed": made.filter(status=EventDelivery.Status.FAILED).count(),
+    }
+    (folder / f"drain-{name}.json").write_text(json.dumps(result))
+    state = "drained" if not left else f"NOT drained ({left} still pending)"
+    print(f"{name}: {at_stop} deliveries pending when the load stopped, {state} after {seconds:.1f} s", file=sys.stderr)
+
+
+def check_hot(folder: Path) -> bool:
+    """The hot product after its run, read in one snapshot: no unit sold twice, none sold that was not there.
+
+    Units it lost since ``buyers`` stocked it (stock at the start - on hand now) must be exactly the units of
+    the order lines paid since, and as many as the ledger's sales; on hand never went below zero (every ledger
+    row's level after it); what is held is exactly the active holds and the unpaid orders' lines. Writes
+    DIR/hot-check.json; returns whether every check held.
+    """
+    import django
+
+    django.setup()
+    from datetime import datetime
+
+    from django.db import connection, transaction
+    from django.db.models import Count, Min, Sum
+
+    from inventory.models import Hold, StockLevel, StockMovement
+    from orders.models import Order, OrderLine
+
+    start = json.loads((folder / "paths" / "hot-product.json").read_text())
+    variant_id, stock, since = start["variant_id"], start["stock"], datetime.fromisoformat(start["since"])
+    with transaction.atomic():
+        with connection.cursor() as cursor:  # every count below from one snapshot, whatever runs meanwhile
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        level = StockLevel.objects.get(variant_id=variant_id)
+        moves = StockMovement.objects.filter(variant_id=variant_id, id__gt=start["movement_id"])
+        ledger = moves.aggregate(on_hand=Sum("on_hand_delta"), lowest=Min("on_hand_after"))
+        sales = moves.filter(reason=StockMovement.Reason.SALE).aggregate(units=Sum("on_hand_delta"), rows=Count("id"))
+        last = StockMovement.objects.filter(variant_id=variant_id).order_by("-id").first()
+        lines = OrderLine.objects.filter(variant_id=variant_id)
+        paid = lines.filter(order__paid_at__gte=since).exclude(status=OrderLine.Status.CANCELLED)
+        paid = paid.aggregate(units=Sum("quantity"), orders=Count("order", distinct=True))
+        unpaid = lines.filter(order__status=Order.Status.PENDING_PAYMENT).aggregate(
+            units=Sum("quantity"), orders=Count("order", distinct=True)
+        )
+        holds = Hold.objects.filter(variant_id=variant_id, status=Hold.Status.ACTIVE).aggregate(units=Sum("quantity"))
+    sold, lost = paid["units"] or 0, stock - level.on_hand
+    checks = {
+        "on hand and held never negative, held within on hand": level.on_hand >= 0 and 0 <= level.held <= level.on_hand,
+        "no ledger row left on hand below zero": (ledger["lowest"] if ledger["lowest"] is not None else 0) >= 0,
+        "units lost (stock at start - on hand) = units of the paid order lines": lost == sold,
+        "= units of the ledger's sales": -(sales["units"] or 0) == sold,
+        "nothing else changed on hand": -(ledger["on_hand"] or 0) == lost,
+        "held = active holds = unpaid orders' lines": level.held == (holds["units"] or 0) == (unpaid["units"] or 0),
+        "the ledger's last row agrees with the level": last is not None
+        and (last.on_hand_after, last.held_after) == (level.on_hand, level.held),
+    }
+    result = {
+        **start,
+        "on_hand": level.on_hand,
+        "held": level.held,
+        "sold": sold,
+        "paid_orders": paid["orders"],
+        "sale_rows": sales["rows"],
+        "unpaid_orders": unpaid["orders"],
+        "lowest": ledger["lowest"],
+        "checks": checks,
+    }
+    (folder / "hot-check.json").write_text(json.dumps(result))
+    for line in _hot_lines(result):
+        print(line, file=sys.stderr)
+    return all(checks.values())
+
+
+def _hot_lines(result: dict) -> list[str]:
+    rows = [
+        f"Hot product {result['product_id']} (variant {result['variant_id']}): {result['stock']:,} units at the start, "
+        f"{result['sold']:,} sold in {result['paid_orders']:,} paid orders, {result['held']:,} held by "
+        f"{result['unpaid_orders']:,} unpaid ones, {result['on_hand']:,} on hand now",
+    ]
+    rows += [f"  {'ok ' if held else 'FAILED'} {check}" for check, held in result["checks"].items()]
+    if all(result["checks"].values()):
+        rows.append("  Zero oversell: every unit sold once, from stock that was there.")
+    else:
+        rows.append("  OVERSOLD OR MISCOUNTED: see the FAILED checks above.")
+    return rows
 
 
 SHOPPERS = 200
@@ -306,6 +445,42 @@ def _home_comparison(server: dict[str, list[float]]) -> list[str]:
     return rows
 
 
+def _flow_rows(folder: Path, run: str, heading: str, seconds: float, server: dict, statuses: dict, head: str):
+    """One run of the buyer flow: each step's rate and server times, the orders paid a second, and what the
+    outbox still had to do once the load stopped (with a worker) or the hot product's checks."""
+    knobs = {
+        "flow": os.environ.get("BENCH_FLOW_CONNECTIONS", "4"),
+        "hot": os.environ.get("BENCH_HOT_CONNECTIONS", "16"),
+        "concurrency": os.environ.get("BENCH_CELERY_CONCURRENCY", "2"),
+    }
+    rows = ["", heading.format(**knobs) + " (add to cart, view cart, check out, pay with tok_visa; Bearer tokens)"]
+    rows += [head, "-" * len(head)]
+    for step, title in FLOW_STEPS.items():
+        times = server.get(f"{run}_{step}", [])
+        if not times:
+            continue
+        served = "/".join(f"{_percentile(times, p):.1f}" for p in (50, 95, 99))
+        codes = ", ".join(f"{code}: {n}" for code, n in sorted(statuses.get(f"{run}_{step}", {}).items()))
+        rows.append(f"{title:<30} {len(times) / seconds:>8.0f}  {'-':>22}  {served:>22}  {codes}")
+    paid = sum(n for code, n in statuses.get(f"{run}_pay", {}).items() if code.startswith("2"))
+    rows.append(f"{'Whole flows (orders paid)':<30} {paid / seconds:>8.1f}")
+    drained = folder / f"drain-{run}.json"
+    if drained.exists():
+        d = json.loads(drained.read_text())
+        state = (
+            f"all delivered {d['seconds']:.1f} s after the load stopped"
+            if not d["pending_left"]
+            else f"{d['pending_left']} STILL PENDING after {d['seconds']:.0f} s"
+        )
+        rows.append(
+            f"Outbox: {d['deliveries']:,} subscriber deliveries made during the run, {d['pending_at_stop']:,} of them "
+            f"still queued when the load stopped, {state}; {d['failed']} failed"
+        )
+    if run == "hot" and (folder / "hot-check.json").exists():
+        rows += _hot_lines(json.loads((folder / "hot-check.json").read_text()))
+    return rows
+
+
 def report(folder: Path, connections: str) -> None:
     """The table: wrk's rate and client-side percentiles, and the server-side ones from gunicorn's log."""
     server: dict[str, list[float]] = {}
@@ -351,24 +526,9 @@ def report(folder: Path, connections: str) -> None:
                 codes += f" (wrk: {r['bad']} errors)"
             title = WORKLOADS[name].title if name in WORKLOADS else YARDSTICKS[name]
             rows.append(f"{title:<30} {r['rps']:>8.0f}  {client:>22}  {served:>22}  {codes}")
-    if "flow" in results:
-        r = results["flow"]
-        seconds = r["seconds"]
-        rows += [
-            "",
-            f"Buyer flow, {os.environ.get('BENCH_FLOW_CONNECTIONS', '4')} buyers at once (add to cart, "
-            "view cart, check out, pay with tok_visa; Bearer tokens, every answer computed)",
-            head,
-            "-" * len(head),
-        ]
-        for tag, title in FLOW_STEPS.items():
-            times = server.get(tag, [])
-            if not times:
-                continue
-            served = "/".join(f"{_percentile(times, p):.1f}" for p in (50, 95, 99))
-            codes = ", ".join(f"{code}: {n}" for code, n in sorted(statuses.get(tag, {}).items()))
-            rows.append(f"{title:<30} {len(times) / seconds:>8.0f}  {'-':>22}  {served:>22}  {codes}")
-        rows.append(f"{'Whole flows (orders paid)':<30} {len(server.get('flow_pay', [])) / seconds:>8.1f}")
+    for run, heading in FLOW_RUNS.items():
+        if run in results:
+            rows += _flow_rows(folder, run, heading, results[run]["seconds"], server, statuses, head)
     rows += _home_comparison(server)
     if "django_bare" in results:
         rows += _shares_of_django(results)
@@ -394,6 +554,14 @@ if __name__ == "__main__":
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
         prepare_shoppers(Path(argument))
+    elif command == "drain":
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+        drain(Path(argument), sys.argv[3], since=float(sys.argv[4]), timeout=float(sys.argv[5]))
+    elif command == "hotcheck":
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+        sys.exit(0 if check_hot(Path(argument)) else 1)
     elif command == "first":
         first_visits(Path(argument), sys.argv[3])
     elif command == "warm":

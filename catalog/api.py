@@ -6,6 +6,7 @@ plain dicts (the hot path); the output serializers below only describe them in t
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from catalog import services
-from catalog.errors import CategoryNotFound
+from catalog.errors import CategoryNotFound, ProductNotFound
 from catalog.images import MAX_BYTES as MAX_IMAGE_BYTES
 from catalog.models import Product
 from catalog.search import SORTS, SearchParams, personal, search_products
@@ -31,8 +32,9 @@ from catalog.selectors.products import category_json as _category
 from catalog.selectors.products import file_url as _file_url
 from catalog.selectors.products import seller_json as _seller
 from catalog.selectors.products import storefront_url as _storefront_url
+from inventory.selectors import available_by_variant
 from sellers import selectors as seller_selectors
-from shop import activity
+from shop import activity, public_cache
 from shop.api.fields import MoneyField
 from shop.api.pagination import page_body, page_serializer
 from shop.money import to_str
@@ -441,7 +443,43 @@ class ProductQuerySerializer(serializers.Serializer):
 # --- Views --------------------------------------------------------------------------------------
 
 
+def _detail_piece(*, product_id: int, user) -> dict:
+    """A product's detail as anyone but its owner sees it, without stock: what the shared cache keeps
+    (``shop.public_cache.piece``) while the product's version stands."""
+    detail = selectors.product_detail(product_id=product_id, user=user)
+    body = render_detail(dataclasses.replace(detail, viewer_is_owner=False))
+    return {
+        "body": body,
+        "variant_ids": [v.pk for v in detail.variants],
+        "owner_id": detail.product.seller.user_id,
+    }
+
+
+def _shared_detail(*, product_id: int, user) -> dict | None:
+    """The detail from the shared piece with this moment's stock, or None for the product's owner (who sees
+    stock settings too: computed in full). Raises ProductNotFound for someone else's draft."""
+    piece = public_cache.piece(
+        "api-detail-v1", product_id=product_id, compute=lambda: _detail_piece(product_id=product_id, user=user)
+    )
+    if user is not None and user.is_authenticated and piece["owner_id"] == user.pk:
+        return None
+    if piece["body"]["status"] == Product.Status.DRAFT:
+        raise ProductNotFound()
+    available = available_by_variant(variant_ids=piece["variant_ids"])
+    body = dict(piece["body"])
+    body["variants"] = [
+        {**variant, "available": max(available.get(variant_id, 0), 0)}
+        for variant_id, variant in zip(piece["variant_ids"], body["variants"], strict=True)
+    ]
+    body["in_stock"] = any(variant["available"] > 0 for variant in body["variants"])
+    return body
+
+
 def _detail_response(*, product_id: int, user, status_code: int = status.HTTP_200_OK) -> Response:
+    # Signed-in readers only: an anonymous answer is kept whole by the public answer cache.
+    signed_in = user is not None and user.is_authenticated
+    if status_code == status.HTTP_200_OK and signed_in and (body := _shared_detail(product_id=product_id, user=user)):
+        return Response(body)
     detail = selectors.product_detail(product_id=product_id, user=user)
     response = Response(render_detail(detail), status=status_code)
     if status_code == status.HTTP_201_CREATED:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 
@@ -34,7 +35,8 @@ class Product(models.Model):
         ACTIVE = "active", "Active"
         ARCHIVED = "archived", "Archived"
 
-    seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="products")
+    # Indexed by the (seller, ...) indexes below.
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="products", db_index=False)
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="products")
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220)
@@ -57,6 +59,12 @@ class Product(models.Model):
     # database trigger on PostgreSQL (see migrations) and stays NULL on SQLite, which uses FTS5.
     category_text = models.CharField(max_length=500, blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # How many of its variants have a unit no hold covers (stock level on_hand > held): with the lapsed holds,
+    # whether the product is in stock (inventory.selectors.product_in_stock), read from the row instead of
+    # from every stock level of the catalogue. Kept by database triggers on inventory_stocklevel (inventory
+    # migration 0005) that add or take one when a level's on_hand > held changes, so that any write path
+    # (services, bulk loads, raw SQL) keeps it right; Python never writes it (see ``save``).
+    stocked_variants = models.IntegerField(default=0, db_default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -65,6 +73,9 @@ class Product(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(price__gte=0), name="catalog_product_price_not_negative"),
             models.CheckConstraint(condition=Q(rating__gte=0) & Q(rating__lte=5), name="catalog_product_rating_0_5"),
+            models.CheckConstraint(
+                condition=Q(stocked_variants__gte=0), name="catalog_product_stocked_variants_not_negative"
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "category", "-created_at"], name="catalog_prod_status_cat"),
@@ -75,10 +86,27 @@ class Product(models.Model):
             models.Index(fields=["status", "-trending_score"], name="catalog_prod_status_trending"),
             models.Index(fields=["brand"], name="catalog_prod_brand"),
             models.Index(fields=["seller", "status"], name="catalog_prod_seller"),
+            # A seller's newest products (their product list, their store) without sorting all of them.
+            models.Index(fields=["seller", "-created_at"], name="catalog_prod_seller_new"),
+            # Counting the listed products in stock from the index alone (the id for the lapsed holds' test).
+            models.Index(fields=["status", "stocked_variants", "id"], name="catalog_prod_status_stocked"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        """Save, never writing ``stocked_variants`` of an existing row: the copy in memory may be stale (a
+        stock change since the row was read, even in the same transaction: a product edit sets stock before
+        saving the product), and only the triggers' increments are right."""
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.attname not in deferred and field.attname != "stocked_variants"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def is_listed(self) -> bool:
@@ -107,6 +135,9 @@ class Variant(models.Model):
         indexes = [
             models.Index(fields=["product", "size"], name="catalog_variant_size"),
             models.Index(fields=["product", "color"], name="catalog_variant_color"),
+            # The catalogue's sizes and colours, read one value at a time (catalog.search.backends.option_values).
+            models.Index(Lower("size"), name="catalog_variant_size_lower"),
+            models.Index(Lower("color"), name="catalog_variant_color_lower"),
         ]
 
     def __str__(self) -> str:

@@ -15,6 +15,8 @@ from inventory.models import StockLevel, StockMovement
 from shop.bulk import copy_rows
 
 BATCH_SIZE = 1000
+# The tables add_initial_stock writes (for the catalog loader's look at their triggers).
+TABLES = (StockLevel._meta.db_table, StockMovement._meta.db_table)
 LEVEL_FIELDS = ("variant_id", "on_hand", "held", "updated_at")
 MOVEMENT_FIELDS = (
     "variant_id",

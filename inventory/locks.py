@@ -26,10 +26,30 @@ def lock_stock_levels(*, variant_ids: Iterable[int]) -> dict[int, StockLevel]:
     return {level.variant_id: level for level in locked}
 
 
-def lock_active_holds(*, reference: str, variant_ids: Iterable[int]) -> list[Hold]:
-    """Lock the still active holds of ``reference`` on these variants (FOR UPDATE, by variant id), after
-    their stock rows (``lock_stock_levels``): a concurrent close of the same holds has then committed or waits."""
-    active = Hold.objects.filter(
-        reference=reference, status=Hold.Status.ACTIVE, variant_id__in=sorted(set(variant_ids))
+def lock_existing_stock_levels(*, variant_ids: Iterable[int]) -> dict[int, StockLevel]:
+    """Lock the stock rows the variants have (FOR UPDATE, ordered by variant id), creating none: for a caller to
+    whom a variant without a row simply has no units (a hold). One query. Must run inside a transaction."""
+    ids = sorted(set(variant_ids))
+    if not ids:
+        return {}
+    locked = StockLevel.objects.select_for_update().filter(variant_id__in=ids).order_by("variant_id")
+    return {level.variant_id: level for level in locked}
+
+
+def lock_stock_levels_of_active_holds(
+    *, reference: str, variant_ids: Iterable[int] | None = None
+) -> dict[int, StockLevel]:
+    """Lock the stock rows of the variants ``reference`` holds (those of ``variant_ids`` only, when given), in one
+    query (FOR UPDATE, ordered by variant id).
+
+    The holds are found by the statement's snapshot: a hold closed meanwhile by a writer this one waited for may
+    still have its row locked, which is harmless. What the holds are is read again under these locks (a hold
+    changes state only under its variant's stock lock), by the caller's own statement.
+    """
+    active = Hold.objects.filter(reference=reference, status=Hold.Status.ACTIVE)
+    if variant_ids is not None:
+        active = active.filter(variant_id__in=sorted(set(variant_ids)))
+    locked = (
+        StockLevel.objects.select_for_update().filter(variant_id__in=active.values("variant_id")).order_by("variant_id")
     )
-    return list(active.select_for_update().order_by("variant_id"))
+    return {level.variant_id: level for level in locked}

@@ -6,12 +6,16 @@ available again although it stays active (and in ``held``) until its order is ex
 
     available = on_hand - held + units of active holds past their expires_at
 
-(inventory.selectors computes it, the one way every page, API, cart, search and checkout uses).
+(inventory.selectors computes it, the one way every page, API, cart, search and checkout uses). Whether
+on_hand > held is also counted per product, by database triggers on this table (migration 0005), in
+catalog.Product.stocked_variants: what "in stock" reads instead of every product's stock levels.
 """
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+
+from inventory import sqlite_triggers  # noqa: F401  (keeps SQLite's stock triggers out of migrate's way)
 
 
 class StockLevel(models.Model):

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from django.db.models import (
     BooleanField,
     Exists,
+    Expression,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -54,20 +55,41 @@ def available(variant_ref: str = "variant_id", *, now: datetime | None = None):
     return F("on_hand") - F("held") + _lapsed_units(variant_ref, now=now)
 
 
-def product_in_stock(product_ref: str | OuterRef = "pk", *, now: datetime | None = None) -> Exists:
-    """An expression for querysets of products: true when any variant has a unit available.
+def product_in_stock(product_ref: str | OuterRef = "pk", *, now: datetime | None = None) -> Expression:
+    """An expression for querysets of products (or of rows with a path to one): true when any variant has a
+    unit available.
 
-    Use as ``Product.objects.annotate(in_stock=product_in_stock())``. It keeps the plan of ``on_hand >
-    held`` alone (a semi-join on stock rows, no per-variant sum): a lapsed hold leaves at least its own
-    units available (held never exceeds on hand), so a variant is in stock when on_hand > held OR it has
-    a lapsed hold, and the lapsed holds' variants are one small uncorrelated subquery (a hashed subplan
-    over the partial index on active holds' expires_at) computed once per query, not per product.
+    Use as ``Product.objects.annotate(in_stock=product_in_stock())`` or ``.filter(product_in_stock())``;
+    ``product_ref`` is the path to the product's id (``"variant__product_id"`` for cart items) or an
+    ``OuterRef`` to it. See ``in_stock_condition`` for how it is computed.
     """
-    ref = OuterRef(product_ref) if isinstance(product_ref, str) else product_ref
-    lapsed = lapsed_holds(now=now).values("variant_id")
-    return Exists(
-        StockLevel.objects.filter(variant__product_id=ref).filter(Q(on_hand__gt=F("held")) | Q(variant_id__in=lapsed))
-    )
+    if isinstance(product_ref, OuterRef):  # a product has stock levels whenever it has a unit
+        levels = StockLevel.objects.filter(variant__product_id=product_ref)
+        return Exists(levels.filter(in_stock_condition("variant__product_id", now=now)))
+    return ExpressionWrapper(in_stock_condition(product_ref, now=now), output_field=BooleanField())
+
+
+def in_stock_condition(product_ref: str = "pk", *, now: datetime | None = None) -> Q:
+    """``product_in_stock`` as a filter condition (``~`` for out of stock).
+
+    A variant is in stock when on_hand > held, or when it has a lapsed hold (which leaves at least its own
+    units available, since held never exceeds on hand). The first is counted per product by the database
+    (catalog.Product.stocked_variants, kept by triggers on the stock levels: see inventory migration 0005),
+    so the condition reads the product's own row; the second is one small uncorrelated subquery (the
+    products of the lapsed holds' variants: a hashed subplan over the partial index on active holds'
+    expiry) computed once per query, not per product. No scan of the catalogue's stock levels.
+    """
+    if product_ref in ("pk", "id"):
+        product = ""
+    elif product_ref.endswith(("__pk", "__id")):
+        product = product_ref[:-4]
+    elif product_ref.endswith("_id"):
+        product = product_ref[:-3]
+    else:
+        raise ValueError(f"product_ref must name the product's id (pk, or a path ending in _id): {product_ref!r}")
+    stocked = f"{product}__stocked_variants" if product else "stocked_variants"
+    lapsed = lapsed_holds(now=now).values("variant__product_id")
+    return Q(**{f"{stocked}__gt": 0}) | Q(**{f"{product_ref}__in": lapsed})
 
 
 def variant_available(variant_ref: str = "pk", *, now: datetime | None = None):

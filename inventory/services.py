@@ -3,7 +3,9 @@ ledger, and low-stock alerts.
 
 Every change of a level writes one StockMovement (who, why, by how much, the level after) in the same
 transaction. Functions here open plain (non-durable) transactions so the catalog's and the orders'
-use cases can call them inside their own. Every writer locks the stock rows it changes first, in
+use cases can call them inside their own; the hold functions (hold, sell, release), on the purchase
+path, join the caller's transaction without a savepoint (which costs two round trips) and leave
+nothing written when they refuse. Every writer locks the stock rows it changes first, in
 variant order (locks.py); a hold changes state only under its variant's stock lock.
 
 After a change that moves ``available`` the variant's low-stock alert is opened (available at or
@@ -13,13 +15,16 @@ the seller is e-mailed once per alert, after commit. A new variant's initial sto
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+import contextlib
 from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Case, Exists, F, OuterRef, When
+from django.db.models.constants import OnConflict
+from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,9 +32,14 @@ import structlog
 
 from inventory import selectors as inventory_selectors
 from inventory.errors import HoldExists, HoldsLapsed, InvalidQuantity, OutOfStock, StockBelowHeld
-from inventory.locks import lock_active_holds, lock_stock_levels
+from inventory.locks import (
+    lock_existing_stock_levels,
+    lock_stock_levels,
+    lock_stock_levels_of_active_holds,
+)
 from inventory.models import Hold, LowStockAlert, StockLevel, StockMovement
 from sellers import selectors as seller_selectors
+from shop import sql as shop_sql
 from shop.events import publish
 from shop.public_cache import bumps
 from shop.site import absolute_url
@@ -171,7 +181,12 @@ def _write_on_hand(
 
 @bumps("stock")
 def hold_stock(
-    *, reference: str, quantities: Mapping[int, int], expires_at: datetime | None = None, actor=None
+    *,
+    reference: str,
+    quantities: Mapping[int, int],
+    expires_at: datetime | None = None,
+    actor=None,
+    check_caps: Callable[[Mapping[int, int]], None] | None = None,
 ) -> None:
     """Hold ``quantities`` (variant id -> units) for the order ``reference`` until ``expires_at`` (None:
     until released): every line, or none.
@@ -179,14 +194,21 @@ def hold_stock(
     Raises OutOfStock naming every line that asks for more than is available, HoldsLapsed (an
     OutOfStock) when enough is available only once lapsed holds are released (its ``references`` are
     the orders to expire first), InvalidQuantity for a line of less than one unit, and HoldExists when
-    the reference already holds one of the variants.
+    the reference already holds one of the variants. ``check_caps(on_hand)``, when given, runs first under
+    the stock locks with the units on hand per variant (0 without a stock row): the caller's own caps on
+    a hold (orders' fair holds) raise from it, and nothing is held.
     """
     if any(quantity < 1 for quantity in quantities.values()):
         raise InvalidQuantity("Quantity must be at least 1.")
     if not quantities:
         return
-    with transaction.atomic():
-        levels = lock_stock_levels(variant_ids=quantities)
+    with _in_the_callers_transaction():
+        # A variant without a stock row has no units: its line is short (nothing is written), so no row is made.
+        levels = lock_existing_stock_levels(variant_ids=quantities)
+        for variant_id in quantities:
+            levels.setdefault(variant_id, StockLevel(variant_id=variant_id, on_hand=0, held=0))
+        if check_caps is not None:
+            check_caps({variant_id: level.on_hand for variant_id, level in levels.items()})
         # Lapsed holds matter only to lines the unheld units cannot serve (no query otherwise); under the
         # locks no hold can appear or close, only lapse as time passes, so what is read here stays free.
         wanting = [variant_id for variant_id, quantity in quantities.items() if levels[variant_id].unheld < quantity]
@@ -215,11 +237,6 @@ def hold_stock(
             raise HoldsLapsed(
                 lines=blocked, references=sorted({ref for variant_id, _, ref in lapsed if variant_id in waiting})
             )
-        taken = sorted(
-            Hold.objects.filter(reference=reference, variant_id__in=levels).values_list("variant_id", flat=True)
-        )
-        if taken:
-            raise HoldExists(reference=reference, variant_ids=taken)
         _write_holds(levels=levels, quantities=quantities, reference=reference, expires_at=expires_at, actor=actor)
         _review_low_stock(levels=levels.values())
 
@@ -246,13 +263,10 @@ def return_to_stock(*, variant_id: int, quantity: int, reference: str, actor=Non
         raise InvalidQuantity("Quantity must be at least 1.")
     with transaction.atomic():
         level = lock_stock_levels(variant_ids=[variant_id])[variant_id]
-        _shift_levels(levels={variant_id: level}, shifts={variant_id: (quantity, 0)})
-        StockMovement.objects.create(
-            variant_id=variant_id,
+        _shift_levels(
+            levels={variant_id: level},
+            shifts={variant_id: (quantity, 0)},
             reason=Reason.RETURN,
-            on_hand_delta=quantity,
-            on_hand_after=level.on_hand,
-            held_after=level.held,
             actor=actor,
             reference=reference,
         )
@@ -263,93 +277,144 @@ def _write_holds(
     *, levels: Mapping[int, StockLevel], quantities: Mapping[int, int], reference: str, expires_at, actor
 ) -> None:
     """The writing core of ``hold_stock``: the caller holds the row locks on ``levels`` and has checked
-    that each has ``quantities`` available. Three statements whatever the number of lines."""
-    _shift_levels(levels=levels, shifts={variant_id: (0, quantity) for variant_id, quantity in quantities.items()})
-    Hold.objects.bulk_create(
-        [
-            Hold(reference=reference, variant_id=variant_id, quantity=quantity, expires_at=expires_at)
-            for variant_id, quantity in sorted(quantities.items())
-        ]
-    )
-    StockMovement.objects.bulk_create(
-        [
-            StockMovement(
-                variant_id=variant_id,
-                reason=Reason.HOLD,
-                held_delta=quantity,
-                on_hand_after=levels[variant_id].on_hand,
-                held_after=levels[variant_id].held,
-                actor=actor,
-                reference=reference,
-            )
-            for variant_id, quantity in sorted(quantities.items())
-        ]
+    that each has ``quantities`` available. Two statements whatever the number of lines on PostgreSQL (the
+    holds; the levels with their ledger rows), three elsewhere.
+
+    The holds go in first, skipping those the unique constraint (one hold per reference and variant) already
+    has: rather than a query asking first, the insert tells which variants the reference held already, and
+    those it did insert are taken out again before HoldExists is raised, so a refusal leaves nothing written.
+    """
+    holds = [
+        Hold(reference=reference, variant_id=variant_id, quantity=quantity, expires_at=expires_at)
+        for variant_id, quantity in sorted(quantities.items())
+    ]
+    inserted = _insert_new_holds(holds)
+    if len(inserted) < len(holds):
+        Hold.objects.filter(reference=reference, variant_id__in=inserted).delete()
+        raise HoldExists(reference=reference, variant_ids=sorted(set(quantities) - inserted))
+    _shift_levels(
+        levels=levels,
+        shifts={variant_id: (0, quantity) for variant_id, quantity in quantities.items()},
+        reason=Reason.HOLD,
+        actor=actor,
+        reference=reference,
     )
 
 
-def _shift_levels(*, levels: Mapping[int, StockLevel], shifts: Mapping[int, tuple[int, int]]) -> None:
-    """Add (on hand, held) deltas per variant in one UPDATE and mirror them on ``levels``.
+def _insert_new_holds(holds: list[Hold]) -> set[int]:
+    """INSERT the holds, skipping any whose (reference, variant) already has one (ON CONFLICT DO NOTHING, which
+    waits for a concurrent insert of the same key to commit or roll back); returns the variant ids inserted.
+    One statement, on PostgreSQL and on SQLite alike (both return the rows an insert made)."""
+    connection = transaction.get_connection()
+    sql, params = shop_sql.insert(
+        connection, holds, on_conflict=OnConflict.IGNORE, returning=Hold._meta.get_field("variant")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {variant_id for (variant_id,) in cursor.fetchall()}
+
+
+def _close_active_holds(*, reference: str, variant_ids: Iterable[int], status: str, now: datetime) -> dict[int, int]:
+    """Close the holds of ``reference`` on ``variant_ids`` that are still active, as ``status`` at ``now``; returns
+    the units closed per variant id. The caller holds the variants' stock row locks, under which no hold changes
+    state, so what this reads is what it closes: one UPDATE ... RETURNING (PostgreSQL, and SQLite from 3.35)."""
+    ids = sorted(set(variant_ids))
+    if not ids:
+        return {}
+    connection = transaction.get_connection()
+    active = Hold.objects.filter(reference=reference, status=Hold.Status.ACTIVE, variant_id__in=ids)
+    sql, params = shop_sql.update(
+        connection, active, {"status": status, "closed_at": now}, returning=("variant", "quantity")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
+
+
+def _in_the_callers_transaction():
+    """The caller's transaction when there is one, else one of our own; never a savepoint (a round trip to set and
+    one to release). Every caller lets our errors propagate and rolls back, and a refusal is raised before
+    anything is written, so no partial change can be kept."""
+    if transaction.get_connection().in_atomic_block:
+        return contextlib.nullcontext()
+    return transaction.atomic()
+
+
+def _shift_levels(
+    *, levels: Mapping[int, StockLevel], shifts: Mapping[int, tuple[int, int]], reason: str, actor, reference: str
+) -> None:
+    """Add (on hand, held) deltas per variant in one UPDATE, mirror them on ``levels`` and write each variant's
+    ledger row (``reason``, by ``actor``, for ``reference``, with the level after).
 
     The caller holds the row locks. The UPDATE adds to the stored values rather than writing the ones
     computed here, so that if a caller ever forgot the lock the CHECK constraints would refuse an
-    oversell instead of a stale write silently losing one.
+    oversell instead of a stale write silently losing one. On PostgreSQL the UPDATE and the ledger's INSERT
+    are one statement (the UPDATE as a data-modifying CTE); elsewhere two.
     """
     now = timezone.now()
-    StockLevel.objects.bulk_update(
-        [
-            StockLevel(variant_id=variant_id, on_hand=F("on_hand") + on_hand, held=F("held") + held, updated_at=now)
-            for variant_id, (on_hand, held) in sorted(shifts.items())
-        ],
-        ["on_hand", "held", "updated_at"],
-    )
+    ids = sorted(shifts)
+    changes = {
+        name: Cast(
+            Case(*[When(variant_id=variant_id, then=F(name) + shifts[variant_id][i]) for variant_id in ids]),
+            output_field=StockLevel._meta.get_field(name),
+        )
+        for i, name in enumerate(("on_hand", "held"))
+    }
     for variant_id, (on_hand, held) in shifts.items():
         level = levels[variant_id]
         level.on_hand += on_hand
         level.held += held
         level.updated_at = now
+    movements = [
+        StockMovement(
+            variant_id=variant_id,
+            reason=reason,
+            on_hand_delta=shifts[variant_id][0],
+            held_delta=shifts[variant_id][1],
+            on_hand_after=levels[variant_id].on_hand,
+            held_after=levels[variant_id].held,
+            actor=actor,
+            reference=reference,
+        )
+        for variant_id in ids
+    ]
+    update = StockLevel.objects.filter(variant_id__in=ids)
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        update.update(**changes, updated_at=now)
+        StockMovement.objects.bulk_create(movements)
+        return
+    update_sql, update_params = shop_sql.update(connection, update, {**changes, "updated_at": now})
+    insert_sql, insert_params = shop_sql.insert(connection, movements)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH shifted AS ({update_sql}) {insert_sql}", (*update_params, *insert_params))
 
 
 def _close_holds(*, reference: str, variant_ids: Iterable[int] | None, actor, status: str) -> dict[int, int]:
     """Release or sell the active holds of ``reference``, each exactly once.
 
-    The holds are read, their stock rows locked (variant order), then the holds read again under those
-    locks: a concurrent close of the same holds has then either committed (they are no longer active)
-    or waits for this one.
+    The stock rows of the holds are locked (variant order, found in the same query), then the holds still
+    active are closed under those locks: a concurrent close of the same holds has then either committed
+    (they are no longer active) or waits for this one.
     """
-    active = Hold.objects.filter(reference=reference, status=Hold.Status.ACTIVE)
-    if variant_ids is not None:
-        active = active.filter(variant_id__in=list(variant_ids))
-    with transaction.atomic():
-        candidates = list(active.values_list("variant_id", flat=True))
-        if not candidates:
+    with _in_the_callers_transaction():
+        levels = lock_stock_levels_of_active_holds(
+            reference=reference, variant_ids=list(variant_ids) if variant_ids is not None else None
+        )
+        if not levels:
             return {}
-        levels = lock_stock_levels(variant_ids=candidates)
-        holds = lock_active_holds(reference=reference, variant_ids=candidates)
-        if not holds:
+        closed = _close_active_holds(reference=reference, variant_ids=levels, status=status, now=timezone.now())
+        if not closed:
             return {}
-        now = timezone.now()
         sold = status == Hold.Status.SOLD
-        Hold.objects.filter(pk__in=[hold.pk for hold in holds]).update(status=status, closed_at=now)
-        closed = {hold.variant_id: hold.quantity for hold in holds}
         _shift_levels(
-            levels=levels, shifts={variant_id: (-units if sold else 0, -units) for variant_id, units in closed.items()}
+            levels=levels,
+            shifts={variant_id: (-units if sold else 0, -units) for variant_id, units in closed.items()},
+            reason=Reason.SALE if sold else Reason.RELEASE,
+            actor=actor,
+            reference=reference,
         )
-        changed = [levels[variant_id] for variant_id in closed]
-        StockMovement.objects.bulk_create(
-            [
-                StockMovement(
-                    variant_id=level.variant_id,
-                    reason=Reason.SALE if sold else Reason.RELEASE,
-                    on_hand_delta=-closed[level.variant_id] if sold else 0,
-                    held_delta=-closed[level.variant_id],
-                    on_hand_after=level.on_hand,
-                    held_after=level.held,
-                    actor=actor,
-                    reference=reference,
-                )
-                for level in changed
-            ]
-        )
+        changed = [levels[variant_id] for variant_id in sorted(closed)]
         if not sold:  # a sale leaves available as it was
             _review_low_stock(levels=changed)
     return closed

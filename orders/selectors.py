@@ -4,12 +4,13 @@ number of queries whatever their length."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.utils import timezone
 
 from cart import selectors as cart_selectors
@@ -129,6 +130,16 @@ def order_for_buyer(*, user, order_id: str) -> Order:
     if order is None:
         raise OrderNotFound()
     return order
+
+
+def load_lines_with_sellers(order: Order) -> None:
+    """Make ``order.lines.all()`` give the order's lines by id with their sellers: one query for the lines (with
+    their sellers) when none are loaded, one for the sellers when the lines are but their sellers are not (lines a
+    use case just wrote), none when both are."""
+    prefetch_related_objects(
+        [order], Prefetch("lines", queryset=OrderLine.objects.select_related("seller").order_by("id"))
+    )
+    prefetch_related_objects(list(order.lines.all()), "seller")
 
 
 def overdue_order_ids(*, limit: int = 500) -> list[str]:
@@ -363,6 +374,7 @@ class CheckoutRecord:
     placed_last_minute: int
     abandoned_last_day: int  # left unpaid until their hold ran out, in the last 24 h
     last_abandoned_at: datetime | None
+    units_held: dict[int, int] = field(default_factory=dict)  # variant id -> units held in open orders (those asked)
 
 
 @dataclass(frozen=True)
@@ -417,21 +429,31 @@ def checkout_times(*, user, since: datetime) -> list[datetime]:
     )
 
 
-def checkout_record_of(*, user, now: datetime) -> CheckoutRecord:
-    """What the buyer's recent orders say at checkout (see CheckoutRecord). One query, on the buyer's orders."""
+def checkout_record_of(*, user, now: datetime, variant_ids: Iterable[int] = ()) -> CheckoutRecord:
+    """What the buyer's recent orders say at checkout (see CheckoutRecord), with the units of ``variant_ids`` the
+    buyer holds in open lines of orders awaiting payment (as ``units_held_by``). One query, on the buyer's recent
+    orders and their lines (an order awaiting payment whose hold still runs is recent)."""
     minute_ago, day_ago = now - CHECKOUT_RATE_WINDOW, now - timedelta(days=1)
     abandoned = _abandoned(now) & Q(expires_at__gt=day_ago)
+    holding = Q(status=Order.Status.PENDING_PAYMENT, expires_at__gt=now, lines__status=OrderLine.Status.OPEN)
+    variant_ids = sorted(set(variant_ids))
+    # Joined to their lines when units are asked for: the counts are then of distinct orders.
     found = (
         Order.objects.filter(buyer=user)
         .filter(Q(placed_at__gte=minute_ago) | Q(expires_at__gt=day_ago))
         .aggregate(
-            open_orders=Count("pk", filter=Q(status=Order.Status.PENDING_PAYMENT, expires_at__gt=now)),
-            placed_last_minute=Count("pk", filter=Q(placed_at__gte=minute_ago)),
-            abandoned_last_day=Count("pk", filter=abandoned),
+            open_orders=Count("pk", distinct=True, filter=Q(status=Order.Status.PENDING_PAYMENT, expires_at__gt=now)),
+            placed_last_minute=Count("pk", distinct=True, filter=Q(placed_at__gte=minute_ago)),
+            abandoned_last_day=Count("pk", distinct=True, filter=abandoned),
             last_abandoned_at=Max("expires_at", filter=abandoned),
+            **{
+                f"held_{variant_id}": Sum("lines__quantity", filter=holding & Q(lines__variant_id=variant_id))
+                for variant_id in variant_ids
+            },
         )
     )
-    return CheckoutRecord(**found)
+    held = {variant_id: found.pop(f"held_{variant_id}") or 0 for variant_id in variant_ids}
+    return CheckoutRecord(**found, units_held={variant_id: units for variant_id, units in held.items() if units})
 
 
 def buyers_with_abandoned_checkouts(*, now: datetime, limit: int = 200) -> list[AbandonedCheckouts]:

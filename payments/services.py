@@ -12,6 +12,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.constants import OnConflict
+from django.utils import timezone
 import structlog
 
 from payments.errors import (
@@ -26,6 +29,7 @@ from payments.gateways.base import FAILED, SUCCEEDED
 from payments.locks import lock_payment, lock_payment_for_webhook, lock_refund
 from payments.models import Payment, PaymentEvent, Refund, WebhookReceipt
 from shop import events, webhooks
+from shop import sql as shop_sql
 from shop.money import quantize
 
 logger = structlog.get_logger(__name__)
@@ -62,7 +66,7 @@ def charge(*, order_id: str, amount: Decimal, currency: str, payment_token: str,
     result = gateway.charge(amount=amount, currency=currency, token=payment_token, reference=payment.id)
 
     with transaction.atomic(durable=True):
-        return _record_charge_result(payment_id=payment.id, result=result)
+        return _record_charge_result(payment=payment, result=result)
 
 
 def _create_payment(
@@ -72,32 +76,59 @@ def _create_payment(
     whether this call created it.
 
     INSERT ... ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to commit (or roll
-    back), so exactly one caller creates the payment and every caller then reads that one.
+    back), so exactly one caller creates the payment; it RETURNs the row it made, so the creator knows
+    without reading it back (the payment is the one it built), and any other caller then reads the key's.
     """
     candidate = Payment(order_id=order_id, amount=amount, currency=currency, gateway=gateway, attempt_key=attempt_key)
-    Payment.objects.bulk_create([candidate], ignore_conflicts=True)
-    payment = Payment.objects.get(attempt_key=attempt_key)
-    created = payment.pk == candidate.pk
-    if created:
-        PaymentEvent.objects.create(payment=payment, kind=Kind.CREATED, status=payment.status)
-    return payment, created
+    created = PaymentEvent(payment=candidate, kind=Kind.CREATED, status=candidate.status)
+    connection = transaction.get_connection()
+    # RETURNING the payment's id: a row back only when it was inserted (PostgreSQL, and SQLite from 3.35).
+    insert_sql, insert_params = shop_sql.insert(
+        connection, [candidate], on_conflict=OnConflict.IGNORE, returning=Payment._meta.pk
+    )
+    if connection.vendor == "postgresql":
+        inserted = _write_with_event(connection, insert_sql, insert_params, created)  # one statement
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(insert_sql, insert_params)
+            inserted = bool(cursor.fetchall())
+        if inserted:
+            created.save(force_insert=True)
+    if not inserted:
+        return Payment.objects.get(attempt_key=attempt_key), False
+    candidate._state.adding = False
+    return candidate, True
 
 
-def _record_charge_result(*, payment_id: str, result: ChargeResult) -> Payment:
-    """Write the gateway's answer to a charge (locks the payment row). If a webhook already settled
-    the payment (it may overtake the answer), the settled state stays."""
-    payment = lock_payment(payment_id=payment_id)
-    if payment.status != Status.PENDING or payment.gateway_reference:
-        return payment
-    payment.gateway_reference = result.gateway_reference
-    if result.status in (SUCCEEDED, FAILED):
-        payment.transition(result.status)
-        payment.decline_code = result.decline_code if result.status == FAILED else ""
-    payment.save(update_fields=["gateway_reference", "status", "decline_code", "updated_at"])
-    PaymentEvent.objects.create(
+def _write_with_event(connection, change_sql: str, change_params: tuple, event: PaymentEvent) -> bool:
+    """PostgreSQL: run ``change_sql`` (an INSERT or UPDATE of one payment, RETURNING its id when it wrote it) and
+    insert its history row ``event`` only if it did, in one statement (the change as a data-modifying CTE that
+    gates the INSERT). Returns whether the change was made (and the event written)."""
+    insert_sql, insert_params = shop_sql.insert_select(connection, event, source="changed")
+    sql = f"WITH changed AS ({change_sql}) {insert_sql}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*change_params, *insert_params))
+        rows = cursor.fetchall()
+    if rows:
+        event.pk = rows[0][0]
+        event._state.adding = False
+    return bool(rows)
+
+
+def _record_charge_result(*, payment: Payment, result: ChargeResult) -> Payment:
+    """Write the gateway's answer to a charge on the ``payment`` this request created (as it is: pending). If a
+    webhook already settled the payment (it may overtake the answer), the settled state stays.
+
+    One conditional UPDATE, which takes the payment's row lock, writes the answer while the payment is still
+    pending and unanswered; when it finds it otherwise, the payment is read under its lock and returned as it is.
+    """
+    status = result.status if result.status in (SUCCEEDED, FAILED) else payment.status
+    decline_code = result.decline_code if result.status == FAILED else ""
+    now = timezone.now()
+    answer = PaymentEvent(
         payment=payment,
         kind=Kind.CHARGE,
-        status=payment.status,
+        status=status,
         data={
             "result": result.status,
             "gateway_reference": result.gateway_reference,
@@ -105,6 +136,24 @@ def _record_charge_result(*, payment_id: str, result: ChargeResult) -> Payment:
             **result.data,
         },
     )
+    unanswered = Payment.objects.filter(pk=payment.pk, status=Status.PENDING).filter(
+        Q(gateway_reference__isnull=True) | Q(gateway_reference="")
+    )
+    changes = {"gateway_reference": result.gateway_reference, "status": status, "decline_code": decline_code}
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":  # the answer and its history row in one statement
+        update_sql, update_params = shop_sql.update(
+            connection, unanswered, {**changes, "updated_at": now}, returning=("id",)
+        )
+        answered = _write_with_event(connection, update_sql, update_params, answer)
+    else:
+        answered = unanswered.update(**changes, updated_at=now)
+        if answered:
+            answer.save(force_insert=True)
+    if not answered:
+        return lock_payment(payment_id=payment.pk)
+    payment.transition(status)  # pending -> succeeded or failed, as written (pending stays: False)
+    payment.gateway_reference, payment.decline_code, payment.updated_at = result.gateway_reference, decline_code, now
     if payment.status == Status.SUCCEEDED:
         # Announced like a webhook's success, so the order is settled by its subscriber even when the
         # caller's own settling step never runs (a crash, an error): a captured payment is never left.

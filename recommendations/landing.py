@@ -81,11 +81,13 @@ def _facts(ids: Iterable[int]) -> dict[int, tuple[int | None, bool]]:
 
 
 def _ranked(products, facts: dict, limit: int = CANDIDATES) -> list[int]:
-    """The ids of ``products`` (ordered) up to ``limit``, adding their facts to ``facts``: two queries (the
-    stock of the chosen few only: with the LIMIT outside, PostgreSQL would plan it for the whole catalog)."""
-    ids = list(products.values_list("pk", flat=True)[:limit])
-    facts.update(_facts(ids))
-    return [pk for pk in ids if pk in facts]
+    """The ids of ``products`` (listed, ordered) that are in stock, up to ``limit``, adding their facts to
+    ``facts``: one query. In stock is read from each product's own row (its stocked-variants count, or one of
+    the few lapsed holds), so the scan of the ranking's index stops at the LIMIT, and a ranking whose top is
+    sold out still fills its row."""
+    rows = list(products.filter(inventory_selectors.in_stock_condition()).values_list("pk", "category_id")[:limit])
+    facts.update({pk: (category_id, True) for pk, category_id in rows})
+    return [pk for pk, _ in rows]
 
 
 def _pick(ids: Iterable[int], facts: dict, taken: set[int], limit: int = ROW_SIZE) -> list[int]:

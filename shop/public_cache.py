@@ -72,6 +72,16 @@ logger = structlog.get_logger(__name__)
 CACHE_ALIAS = "public"
 SUBJECTS = ("catalog", "stock")
 _VERSION_KEYS = tuple(f"public-cache:version:{subject}" for subject in SUBJECTS)
+# Pieces of signed-in pages (shop/fragments.py) are keyed by the version of each product they show and by
+# this epoch: a catalog write that names its products bumps only theirs, any other catalog write (and every
+# re-bump) the epoch. Stock is never inside a piece, so stock writes leave them alone.
+EPOCH_KEY = "public-cache:version:pieces"
+
+
+def product_version_key(product_id: int) -> str:
+    return f"public-cache:version:product:{int(product_id)}"
+
+
 # Subjects that also change with no write at all (``expires_by_itself``): subject -> the source of the
 # next such moment. Stock: holds lapse at their order's expires_at.
 _CHANGES_BY_ITSELF: dict = {}
@@ -138,7 +148,7 @@ class _Standing:
             return False
         seen = self.events
         try:
-            _cache().set_many({key: _token() for key in _VERSION_KEYS}, timeout=None)
+            _cache().set_many({key: _token() for key in (*_VERSION_KEYS, EPOCH_KEY)}, timeout=None)
         except Exception:
             logger.warning("public_cache.unavailable", operation="rebump", exc_info=True)
             self.distrust("rebump", failed=True)
@@ -170,18 +180,23 @@ class WatchedConnectionPool(redis.ConnectionPool):
         return connection
 
 
-def bumps(subject: str):
+def bumps(subject: str, *, products=None):
     """Decorator for a write service: once its transaction commits, cached answers showing
-    ``subject`` are invalidated (best effort: a failure never reaches the service's caller)."""
+    ``subject`` are invalidated (best effort: a failure never reaches the service's caller).
+
+    ``products(kwargs, result)``, for a catalog write that changes only some products, names them: cached
+    pieces of signed-in pages (shop/fragments.py) of other products stay valid. Without it a catalog write
+    invalidates every piece."""
 
     def decorate(service):
         @functools.wraps(service)
         def wrapper(*args, **kwargs):
             result = service(*args, **kwargs)
+            changed = None if products is None else tuple(int(pk) for pk in products(kwargs, result))
             # Now, and again once committed: a reader between the two may have computed its answer
             # from what it saw before the commit, under the version of the first bump.
-            bump(subject)
-            after_commit("public_cache.bump", functools.partial(bump, subject))
+            bump(subject, products=changed)
+            after_commit("public_cache.bump", functools.partial(bump, subject, products=changed))
             return result
 
         return wrapper
@@ -189,10 +204,15 @@ def bumps(subject: str):
     return decorate
 
 
-def bump(subject: str) -> None:
+def bump(subject: str, *, products: tuple[int, ...] | None = None) -> None:
     """Invalidate every cached answer that may show ``subject``; never raises. When the cache fails,
-    the miss is logged and counted and this process serves no cached answer until it re-bumps."""
-    key = _VERSION_KEYS[SUBJECTS.index(subject)]
+    the miss is logged and counted and this process serves no cached answer until it re-bumps.
+
+    A catalog bump also invalidates the pieces of signed-in pages: those of ``products`` when given,
+    else all of them."""
+    keys = [_VERSION_KEYS[SUBJECTS.index(subject)]]
+    if subject == "catalog":
+        keys += [EPOCH_KEY] if products is None else [product_version_key(pk) for pk in products]
     if _STANDING.owed:
         # A re-bump of every subject covers this one; until it is made, this bump is owed too.
         if not _STANDING.settled():
@@ -200,7 +220,8 @@ def bump(subject: str) -> None:
             _STANDING.distrust("bump", failed=False)
         return
     try:
-        _cache().set(key, _token(), timeout=None)
+        for key in keys:  # a handful: the subject and the products one write names
+            _cache().set(key, _token(), timeout=None)
     except Exception:
         _MISSED_BUMPS.labels(subject).inc()
         logger.warning("public_cache.unavailable", operation="bump", subject=subject, exc_info=True)
@@ -407,3 +428,44 @@ class FastPath:
 @functools.cache
 def _status(code: int) -> str:
     return f"{code} {HTTPStatus(code).phrase}"
+
+
+# --- Pieces of signed-in pages ------------------------------------------------------------------
+
+
+def piece(name: str, *, product_id: int, compute, timeout: int | None = None):
+    """``compute()``, or what it gave before for this product, kept while neither the product's version nor
+    the epoch moved (see ``bump``). ``name`` says which piece (and the shape of its value: change it with the
+    shape). What a piece holds must not depend on the visitor or on stock. Never raises for the cache: when it
+    fails, or this process owes a re-bump, the piece is computed and not kept."""
+    timeout = settings.PIECE_CACHE_SECONDS if timeout is None else timeout
+    if timeout <= 0 or not _STANDING.settled():
+        return compute()
+    seen = _STANDING.events
+    version_keys = (EPOCH_KEY, product_version_key(product_id))
+    key = f"public-cache:piece:{name}:{int(product_id)}"
+    cache = _cache()
+    try:
+        found = cache.get_many([*version_keys, key])
+        for version_key in version_keys:
+            if version_key not in found:
+                token = _token()
+                if not cache.add(version_key, token, timeout=None):
+                    return compute()  # begun by someone else meanwhile: keep nothing this time
+                found[version_key] = token
+    except Exception:
+        logger.warning("public_cache.unavailable", operation="piece", exc_info=True)
+        _STANDING.distrust("piece", failed=True)
+        return compute()
+    versions = ".".join(str(found[k]) for k in version_keys)
+    stored = found.get(key)
+    if stored is not None and stored[0] == versions and _STANDING.events == seen:
+        return stored[1]
+    value = compute()
+    if _STANDING.events == seen and not _STANDING.owed:
+        try:
+            cache.set(key, (versions, value), timeout)
+        except Exception:
+            logger.warning("public_cache.unavailable", operation="store-piece", exc_info=True)
+            _STANDING.distrust("store-piece", failed=True)
+    return value

@@ -130,8 +130,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shop.context_processors.storefront",
             ],
-            # `{{ amount|money }}` in every template without a {% load %}.
-            "builtins": ["shop.templatetags.money"],
+            # `{{ amount|money }}`, `{% product_cards %}`, `{% shared_piece %}` in every template without a {% load %}.
+            "builtins": ["shop.templatetags.money", "shop.templatetags.cards", "shop.templatetags.pieces"],
         },
     },
 ]
@@ -197,6 +197,9 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend that loads the visitor's store with them (one query less per signed-in page).
+    "accounts.backends.SignInBackend",
+    # Sessions begun before SignInBackend name this one.
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
@@ -544,6 +547,11 @@ RECOMMENDATIONS_GUEST_HISTORY_SECONDS = SESSION_COOKIE_AGE
 # Anonymous GETs of these paths are answered from the shared cache for this long; writes bump a
 # version so changed data is never served stale. 0 turns it off.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
+# Pieces of signed-in pages that are the same for everyone (a product page's body, its reviews, the API's
+# product detail; shop.public_cache.piece) are kept this long, each under its product's version. 0 turns it off.
+PIECE_CACHE_SECONDS = env.int("PIECE_CACHE_SECONDS", default=600)
+# Rendered product cards (shop/fragments.py), addressed by what they show: never stale, kept this long.
+CARD_CACHE_SECONDS = env.int("CARD_CACHE_SECONDS", default=3600)
 PUBLIC_CACHE_PATHS = ("/api/v1/products", "/api/v1/categories", "/api/v1/search/", "/c/", "/search", "/p/", "/s/")
 
 # --- Operations -------------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 -- buyer after another, add to cart -> view cart -> check out -> pay with the test gateway's tok_visa.
 --
 -- $BENCH_BUYERS: one buyer a line, "<access JWT> <address id>"; $BENCH_PRODUCTS: product ids (one
--- variant each, stocked by bench/workloads.py). Each request is tagged with X-Bench = flow_<step> so
--- that gunicorn's access log splits the server times by step. Prints one RESULT line like paths.lua.
+-- variant each, stocked by bench/workloads.py; the hot-product run gives a file of one). Each request is
+-- tagged with X-Bench = <$BENCH_NAME>_<step> (flow_add, flow_worker_pay, hot_checkout, ...) so that
+-- gunicorn's access log splits the server times by run and step. Prints one RESULT line like paths.lua.
 
 local buyers, products = {}, {}
 for line in io.lines(os.getenv("BENCH_BUYERS")) do
@@ -25,6 +26,7 @@ end
 local step, buyer, order, flows, failures = 1, 0, nil, 0, 0
 local stride = tonumber(os.getenv("BENCH_FLOW_CONNECTIONS") or "4")
 local steps = { "add", "cart", "checkout", "pay" }
+local tag = os.getenv("BENCH_NAME") or "flow"
 
 function init(args)
   math.randomseed(os.time() + (number or 0) * 7919)
@@ -36,7 +38,7 @@ local function headers(name)
   return {
     ["Authorization"] = "Bearer " .. b.token,
     ["Content-Type"] = "application/json",
-    ["X-Bench"] = "flow_" .. name,
+    ["X-Bench"] = tag .. "_" .. name,
     ["X-Forwarded-For"] = string.format("10.9.%d.%d", buyer % 250, (number or 1) + 1),
   }, b
 end
@@ -74,7 +76,7 @@ function done(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
   io.write(string.format(
     "RESULT %s %d %.3f %d %d %d %d %d\n",
-    os.getenv("BENCH_NAME") or "flow", summary.requests, summary.duration / 1e6,
+    tag, summary.requests, summary.duration / 1e6,
     latency:percentile(50), latency:percentile(95), latency:percentile(99),
     summary.errors.status, errors
   ))

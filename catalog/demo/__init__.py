@@ -7,9 +7,20 @@ exactly as ``catalog.services`` fills them: the lowest variant price on the prod
 path, normalized variant options with their size and colour copies, review aggregates, stock levels
 and their "initial" ledger rows; the database's own triggers add the search vectors and vocabulary.
 
-Speed (100,000 products in about a minute, see docs/PERFORMANCE.md): one transaction per batch of
-products; on PostgreSQL the rows stream in with COPY while the next ones are planned, on two
-connections; elsewhere (SQLite for ``make run``) ``bulk_create``. Pictures are drawn meanwhile.
+Speed (see docs/PERFORMANCE.md): one transaction per batch of products; on PostgreSQL the rows stream in
+with COPY while the next ones are planned, on two connections; elsewhere (SQLite for ``make run``)
+``bulk_create``. Pictures are drawn meanwhile.
+
+The database's triggers: the product rows go in with theirs on (the search vector and the vocabulary are
+the database's own computation). The rows hanging off them (variants, stock, ledger, images, reviews) go
+in with the session's triggers off (``session_replication_role = replica``, when the role may set it):
+their only triggers are the foreign-key checks, each a look-up and a row lock on the parent just written
+in the same transaction, and the stock levels' count of stocked variants per product (inventory migration
+0005), one UPDATE of the product row per stocked variant. The loader writes that count with the product
+instead (the variants it plans with stock), which is what the triggers would have left. Any other trigger
+on those tables, one this module does not know to reproduce, keeps every trigger on (``_trigger_bypass``),
+as does a role that may not turn them off: then the products go in with no count and the stock rows' own
+triggers count.
 """
 
 from __future__ import annotations
@@ -17,6 +28,7 @@ from __future__ import annotations
 from bisect import bisect
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+import contextlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -105,9 +117,32 @@ PRODUCT_FIELDS = (
     "created_at",
 )
 JSON_AT = PRODUCT_FIELDS.index("attributes")  # COPY takes JSON as text
+# Written with the products when the stock rows go in without their triggers (see the module's docstring).
+STOCKED_FIELD = "stocked_variants"
+# The user triggers on the tables loaded with triggers off that the loader reproduces, or that cannot fire
+# for an INSERT: the stock levels' count of stocked variants (an INSERT fires only the first), and the guard
+# against moving a variant to another product (BEFORE UPDATE).
+REPRODUCED_TRIGGERS = frozenset(
+    {
+        "inventory_stock_flag_insert",
+        "inventory_stock_flag_update",
+        "inventory_stock_flag_delete",
+        "inventory_stock_flag_truncate",
+        "catalog_variant_product_fixed",
+    }
+)
 VARIANT_FIELDS = ("sku", "options", "size", "color", "price", "position")
 IMAGE_FIELDS = ("image", "thumbnail", "width", "height", "alt_text", "color", "position")
 REVIEW_FIELDS = ("user_id", "rating", "title", "body", "created_at")
+
+
+@dataclass(frozen=True)
+class _Bypass:
+    """How the rows hanging off the products go in (PostgreSQL): with the session's triggers off or not,
+    and so whether the products carry their count of stocked variants themselves."""
+
+    triggers_off: bool = False
+    count_stocked: bool = False
 
 
 @dataclass
@@ -203,7 +238,14 @@ def load_catalog(
         for root in seller.sells:
             by_root.setdefault(root, []).append(seller)
     postgres = connection.vendor == "postgresql"
-    write = _copy_batch if postgres else _bulk_create_batch
+    bypass = _trigger_bypass() if postgres else _Bypass()
+
+    def write(plans, *, count, progress):
+        if postgres:
+            _copy_batch(plans, count=count, progress=progress, bypass=bypass)
+        else:
+            _bulk_create_batch(plans, count=count, progress=progress)
+
     batches = [todo[start : start + BATCH_SIZE] for start in range(0, len(todo), BATCH_SIZE)]
     # Two connections keep both cores busy (the search triggers make PostgreSQL the slower side). Not
     # inside a caller's transaction, whose uncommitted categories and sellers other connections cannot see.
@@ -383,6 +425,47 @@ def _plan(number, categories, by_root, sellers, reviewers, wanted) -> _Plan:
     return plan
 
 
+def _trigger_bypass() -> _Bypass:
+    """Whether this session may load the child rows with its triggers off, and must then count the stocked
+    variants itself: only when the role may set session_replication_role and every trigger on those tables
+    is one the loader reproduces (or one an INSERT does not fire)."""
+    tables = [model._meta.db_table for model in (Variant, ProductImage, Review)] + list(inventory_demo.TABLES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT rolsuper OR (current_setting('server_version_num')::int >= 150000
+                                   AND has_parameter_privilege('session_replication_role', 'SET'))
+               FROM pg_roles WHERE rolname = current_user"""
+        )
+        row = cursor.fetchone()
+        if not (row and row[0]):
+            return _Bypass()
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgrelid = ANY(%s::regclass[])", [tables]
+        )
+        triggers = {name for (name,) in cursor.fetchall()}
+    if triggers - REPRODUCED_TRIGGERS:
+        return _Bypass()
+    counted = "inventory_stock_flag_insert" in triggers
+    if counted and STOCKED_FIELD not in {f.name for f in Product._meta.concrete_fields}:
+        return _Bypass()  # a schema this code does not know: let the database count
+    return _Bypass(triggers_off=True, count_stocked=counted)
+
+
+@contextlib.contextmanager
+def _triggers_off(cursor, bypass: _Bypass):
+    """The session's triggers (foreign-key checks included) off until the block ends, within the caller's
+    transaction: SET LOCAL, set back at the end, so a caller's own transaction gets them back for what it does
+    next; an error rolls the setting back with the rows."""
+    if not bypass.triggers_off:
+        yield
+        return
+    cursor.execute("SELECT current_setting('session_replication_role')")
+    before = cursor.fetchone()[0]
+    cursor.execute("SET LOCAL session_replication_role = replica")
+    yield
+    cursor.execute("SELECT set_config('session_replication_role', %s, true)", [before])
+
+
 def _new_ids(cursor, model, count: int) -> list[int]:
     """``count`` fresh primary keys from the table's own sequence."""
     cursor.execute(
@@ -392,17 +475,19 @@ def _new_ids(cursor, model, count: int) -> list[int]:
     return [row[0] for row in cursor.fetchall()]
 
 
-def _copy_batch(plans, *, count: int, progress: Callable[[int], None]) -> None:
+def _copy_batch(plans, *, count: int, progress: Callable[[int], None], bypass: _Bypass = _Bypass()) -> None:
     """PostgreSQL: products are planned while their rows stream in, so the database works meanwhile."""
     now = timezone.now()
     variants, stock, images, reviews = [], [], [], []
+    fields = ("id", *PRODUCT_FIELDS, "updated_at", *((STOCKED_FIELD,) if bypass.count_stocked else ()))
     with connection.cursor() as cursor:
         product_ids = _new_ids(cursor, Product, count)  # before the COPY: no other query may run during one
 
         def product_rows():
             for n, (product_id, plan) in enumerate(zip(product_ids, plans, strict=True), 1):
                 row = plan.product
-                yield (product_id, *row[:JSON_AT], json.dumps(row[JSON_AT]), *row[JSON_AT + 1 :], now)
+                stocked = (sum(1 for on_hand in plan.stock if on_hand > 0),) if bypass.count_stocked else ()
+                yield (product_id, *row[:JSON_AT], json.dumps(row[JSON_AT]), *row[JSON_AT + 1 :], now, *stocked)
                 variants.extend((product_id, *row) for row in plan.variants)
                 stock.extend(zip(plan.stock, repeat(plan.actor_id)))
                 images.extend((product_id, *row) for row in plan.images)
@@ -411,24 +496,26 @@ def _copy_batch(plans, *, count: int, progress: Callable[[int], None]) -> None:
                     progress(PROGRESS_EVERY)
             progress(count % PROGRESS_EVERY)
 
-        copy_rows(cursor=cursor, model=Product, fields=("id", *PRODUCT_FIELDS, "updated_at"), rows=product_rows())
+        copy_rows(cursor=cursor, model=Product, fields=fields, rows=product_rows())
         variant_ids = _new_ids(cursor, Variant, len(variants))
-        copy_rows(
-            cursor=cursor,
-            model=Variant,
-            fields=("id", "product_id", *VARIANT_FIELDS),
-            rows=(
-                (variant_id, row[0], row[1], json.dumps(row[2]), *row[3:])
-                for variant_id, row in zip(variant_ids, variants, strict=True)
-            ),
-        )
-        copy_rows(cursor=cursor, model=ProductImage, fields=("product_id", *IMAGE_FIELDS), rows=images)
-        copy_rows(cursor=cursor, model=Review, fields=("product_id", *REVIEW_FIELDS), rows=reviews)
-    inventory_demo.add_initial_stock(
-        levels=[
-            (variant_id, on_hand, actor_id) for variant_id, (on_hand, actor_id) in zip(variant_ids, stock, strict=True)
-        ]
-    )
+        with _triggers_off(cursor, bypass):
+            copy_rows(
+                cursor=cursor,
+                model=Variant,
+                fields=("id", "product_id", *VARIANT_FIELDS),
+                rows=(
+                    (variant_id, row[0], row[1], json.dumps(row[2]), *row[3:])
+                    for variant_id, row in zip(variant_ids, variants, strict=True)
+                ),
+            )
+            copy_rows(cursor=cursor, model=ProductImage, fields=("product_id", *IMAGE_FIELDS), rows=images)
+            copy_rows(cursor=cursor, model=Review, fields=("product_id", *REVIEW_FIELDS), rows=reviews)
+            inventory_demo.add_initial_stock(
+                levels=[
+                    (variant_id, on_hand, actor_id)
+                    for variant_id, (on_hand, actor_id) in zip(variant_ids, stock, strict=True)
+                ]
+            )
 
 
 def _bulk_create_batch(plans, *, count: int, progress: Callable[[int], None]) -> None:

@@ -145,11 +145,15 @@ class SearchBackend:
         negative = tuple(group for group in query.groups if any(term.negated for term in group))
         if len(positive) < 2:
             return None
-        filtered = filtered_products(params)
         conditions = [self.condition(ParsedQuery((group,))) for group in positive]
-        found = filtered.aggregate(
-            total=Count("pk", filter=reduce(operator.or_, conditions)),
-            **{f"g{i}": Count("pk", filter=condition) for i, condition in enumerate(conditions)},
+        # Counted among the products matching any word (found through the text index), not over the catalogue.
+        found = (
+            filtered_products(params)
+            .filter(reduce(operator.or_, conditions))
+            .aggregate(
+                total=Count("pk"),
+                **{f"g{i}": Count("pk", filter=condition) for i, condition in enumerate(conditions)},
+            )
         )
         total = found.pop("total")
         if not total:
@@ -332,8 +336,8 @@ def filtered_products(params: SearchParams) -> QuerySet:
         products = products.filter(rating__gte=params.rating_gte)
     if params.seller_id is not None:
         products = products.filter(seller_id=params.seller_id)
-    if params.in_stock is not None:
-        in_stock = inventory_selectors.product_in_stock()
+    if params.in_stock is not None:  # the product's own stocked-variants count, plus the few lapsed holds
+        in_stock = inventory_selectors.in_stock_condition()
         products = products.filter(in_stock if params.in_stock else ~in_stock)
     # A product matches a size (colour) when any of its variants has it; size and colour are checked
     # separately, exactly as the facets count them.
@@ -359,17 +363,34 @@ def _narrowed(params: SearchParams, understood: Understanding, *, with_options: 
 
 
 def option_values() -> tuple[frozenset[str], frozenset[str]]:
-    """The lower-cased colours and sizes of the catalogue's variants, cached for an hour: a scan of every
-    variant, and new colours are rare. (A colour only archived products have is harmless: filtering by
-    it finds nothing, and the word is then searched as a word.)"""
+    """The lower-cased colours and sizes of the catalogue's variants, cached for an hour (new colours are
+    rare). (A colour only archived products have is harmless: filtering by it finds nothing, and the word is
+    then searched as a word.)"""
     key = f"catalog:search:options:{connection.settings_dict.get('NAME')}"
     cached = cache.get(key)
     if cached is None:
-        colors = Variant.objects.exclude(color="").annotate(value=Lower("color")).values_list("value", flat=True)
-        sizes = Variant.objects.exclude(size="").annotate(value=Lower("size")).values_list("value", flat=True)
-        cached = (frozenset(colors.distinct()), frozenset(sizes.distinct()))
+        cached = (frozenset(_distinct_lowered("color")), frozenset(_distinct_lowered("size")))
         cache.set(key, cached, OPTION_VALUES_SECONDS)
     return cached
+
+
+def _distinct_lowered(column: str) -> list[str]:
+    """The distinct lower-cased non-empty values of a variant column, one index probe per value (a loose
+    scan of the LOWER(column) index: tens of values out of millions of variants, where DISTINCT reads them
+    all). Same SQL on PostgreSQL and SQLite."""
+    variants = Variant._meta.db_table
+    sql = f"""
+        WITH RECURSIVE found(value) AS (
+            SELECT MIN(LOWER({column})) FROM {variants} WHERE LOWER({column}) > ''
+            UNION ALL
+            SELECT (SELECT MIN(LOWER({column})) FROM {variants} WHERE LOWER({column}) > found.value)
+            FROM found WHERE found.value IS NOT NULL
+        )
+        SELECT value FROM found WHERE value IS NOT NULL
+    """  # noqa: S608 - our own table and column names only  # nosec B608
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [value for (value,) in cursor.fetchall()]
 
 
 def sku_matches(text: str) -> list[int]:

@@ -6,14 +6,16 @@ Every function here runs a fixed number of queries, whatever the number of produ
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import DecimalField, F, Sum
 from django.urls import reverse
 
-from catalog.models import Product, ProductImage, Review
+from catalog.errors import ProductNotFound
+from catalog.models import Product, ProductImage
 from catalog.selectors.categories import CategoryNode, ancestors, category_tree, top_level_categories
 from catalog.selectors.products import (
     listed_products,
@@ -23,6 +25,8 @@ from catalog.selectors.products import (
     review_standing,
     reviews_for,
 )
+from inventory.selectors import available_by_variant
+from shop import public_cache
 
 HOME_ROW_SIZE = 8
 REVIEWS_PAGE_SIZE = 10
@@ -155,7 +159,7 @@ class ProductPage:
     variants: list[VariantChoice]
     sizes: list[str]
     colors: list[str]
-    reviews: list[Review]
+    reviews: list[ReviewRow]
     reviews_page: int
     reviews_pages: int
     rating_breakdown: dict[int, int]  # stars (5..1) -> number of reviews
@@ -231,48 +235,119 @@ def _distinct(values: Iterable[str]) -> list[str]:
     return list(seen)
 
 
+@dataclass(frozen=True)
+class ReviewRow:
+    """A review as its product page shows it (no author record: what is kept in the shared cache is public)."""
+
+    pk: int
+    rating: int
+    title: str
+    body: str
+    author: str  # first name, or ""
+    created_at: datetime
+    verified_purchase: bool
+
+
+@dataclass
+class _ProductBody:
+    """What a product page shows that is the same for every visitor and does not change with stock: kept in
+    the shared cache under the product's version (``shop.public_cache.piece``)."""
+
+    product: Product
+    category_path: list[CategoryNode]
+    images: list[ProductImage]
+    variants: list[VariantChoice]  # ``available`` is filled in per request
+    rating_breakdown: dict[int, int]
+    owner_id: int  # the selling user's id
+
+
+def _product_body(*, product_id: int, user) -> _ProductBody:
+    """Computed for ``user`` (a draft exists only for its owner: ProductNotFound otherwise, and nothing is
+    kept); who may see what it holds is checked again on every request."""
+    detail = product_detail(product_id=product_id, user=user)
+    product = detail.product
+    return _ProductBody(
+        product=product,
+        category_path=ancestors(category_id=product.category_id) if product.category_id else [],
+        images=detail.images,
+        variants=[
+            VariantChoice(
+                id=v.pk,
+                sku=v.sku,
+                options=v.options or {},
+                size=v.size or str((v.options or {}).get("size") or ""),
+                color=v.color or str((v.options or {}).get("color") or ""),
+                price=v.price,
+                available=0,
+            )
+            for v in detail.variants
+        ],
+        rating_breakdown=detail.rating_breakdown,
+        owner_id=product.seller.user_id,
+    )
+
+
+def _review_rows(*, product_id: int, start: int) -> list[ReviewRow]:
+    return [
+        ReviewRow(
+            pk=review.pk,
+            rating=review.rating,
+            title=review.title,
+            body=review.body,
+            author=review.user.get_short_name() if review.user_id else "",
+            created_at=review.created_at,
+            verified_purchase=review.verified_purchase,
+        )
+        for review in reviews_for(product_id=product_id)[start : start + REVIEWS_PAGE_SIZE]
+    ]
+
+
 def product_page(*, product_id: int, user, reviews_page: int = 1) -> ProductPage:
     """Everything the product page shows, for this visitor; raises ProductNotFound.
 
     Drafts exist only for their owning seller; archived products still answer (their page says so).
+    The product, its pictures, variants and a page of reviews come from the shared cache while the product's
+    version stands (one cache round trip each); stock (one query) and what concerns this visitor (one query
+    for a signed-in buyer) are read on every request.
     """
-    detail = product_detail(product_id=product_id, user=user)
-    product = detail.product
+    body = public_cache.piece(
+        "product-body-v1", product_id=product_id, compute=lambda: _product_body(product_id=product_id, user=user)
+    )
+    product = body.product
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
-    choices = [
-        VariantChoice(
-            id=v.pk,
-            sku=v.sku,
-            options=v.options or {},
-            size=v.size or str((v.options or {}).get("size") or ""),
-            color=v.color or str((v.options or {}).get("color") or ""),
-            price=v.price,
-            available=max(v.available or 0, 0),
-        )
-        for v in detail.variants
-    ]
+    is_owner = user_id is not None and body.owner_id == user_id
+    if product.status == Product.Status.DRAFT and not is_owner:
+        raise ProductNotFound()
+    available = available_by_variant(variant_ids=[v.id for v in body.variants])
+    choices = [replace(v, available=max(available.get(v.id, 0), 0)) for v in body.variants]
 
     pages = max(1, -(-product.review_count // REVIEWS_PAGE_SIZE))
     reviews_page = min(max(1, reviews_page), pages)
     start = (reviews_page - 1) * REVIEWS_PAGE_SIZE
-    reviews = list(reviews_for(product_id=product.pk)[start : start + REVIEWS_PAGE_SIZE])
-    has_reviewed, received = (
-        review_standing(user_id=user_id, product_id=product.pk) if user_id is not None else (False, False)
+    reviews = public_cache.piece(
+        f"product-reviews-v1-{reviews_page}",
+        product_id=product.pk,
+        compute=lambda: _review_rows(product_id=product.pk, start=start),
     )
-    is_verified_buyer = received and not detail.viewer_is_owner
+    has_reviewed, received = (
+        review_standing(user_id=user_id, product_id=product.pk)
+        if user_id is not None and not is_owner
+        else (False, False)
+    )
+    is_verified_buyer = received and not is_owner
 
     return ProductPage(
         product=product,
-        category_path=ancestors(category_id=product.category_id) if product.category_id else [],
-        images=detail.images,
+        category_path=body.category_path,
+        images=body.images,
         variants=choices,
         sizes=_distinct(c.size for c in choices),
         colors=_distinct(c.color for c in choices),
         reviews=reviews,
         reviews_page=reviews_page,
         reviews_pages=pages,
-        rating_breakdown=detail.rating_breakdown,
-        is_owner=detail.viewer_is_owner,
+        rating_breakdown=body.rating_breakdown,
+        is_owner=is_owner,
         can_review=is_verified_buyer and not has_reviewed and product.is_listed,
         has_reviewed=has_reviewed,
         is_verified_buyer=is_verified_buyer,

@@ -39,9 +39,9 @@ def first_image_prefetch() -> Prefetch:
 def product_cards_queryset(queryset: QuerySet[Product] | None = None, *, with_stock: bool = True) -> QuerySet[Product]:
     """A product queryset that loads what a card shows (seller, category, first image, in_stock).
 
-    ``with_stock=False`` leaves ``in_stock`` to ``product_cards`` (one query for the page's ids): for a few
-    products out of the whole catalog ("the newest eight"), where PostgreSQL plans the stock subquery for every
-    listed product before the LIMIT (a hashed semi-join over all stock rows, 250 ms at 100,000 products)."""
+    ``in_stock`` reads the product's own row (``inventory.selectors.product_in_stock``: its stocked-variants
+    count and the few lapsed holds), so it costs nothing more under an ORDER BY ... LIMIT over the whole
+    catalog. ``with_stock=False`` leaves it to ``product_cards`` instead (one more query, for the page's ids)."""
     queryset = listed_products() if queryset is None else queryset
     queryset = queryset.select_related("seller", "category").defer("search_vector")
     if with_stock:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import DecimalField, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from catalog.errors import ImageNotFound, ProductNotFound
@@ -36,10 +36,16 @@ def seller_products(*, seller_id: int, q: str = "", status: str = "", sort: str 
     if q:
         skus = Variant.objects.filter(sku__icontains=q).values("product_id")
         products = products.filter(Q(name__icontains=q) | Q(brand__icontains=q) | Q(pk__in=skus))
+    # Per product, not joined and grouped: a page sorted by date, name or price then reads its own rows only
+    # (the seller's index in that order), and its count none of the variants; sorting by stock reads the
+    # seller's products' stock, never the catalogue's.
+    variants = Variant.objects.filter(product_id=OuterRef("pk")).order_by().values("product_id")
+    max_price = variants.annotate(value=Max("price")).values("value")
+    on_hand = variants.annotate(value=Sum("stock__on_hand")).values("value")
     return (
         products.annotate(
-            max_price=Max("variants__price"),
-            stock_on_hand=Coalesce(Sum("variants__stock__on_hand"), 0),
+            max_price=Subquery(max_price, output_field=DecimalField(max_digits=12, decimal_places=2)),
+            stock_on_hand=Coalesce(Subquery(on_hand, output_field=IntegerField()), 0),
         )
         .prefetch_related(first_image_prefetch())
         .order_by(*SELLER_SORTS.get(sort, SELLER_SORTS["newest"]))

@@ -13,6 +13,7 @@ from catalog import images as product_images
 from catalog.errors import ImageNotFound, InvalidField, ProductNotFound
 from catalog.models import Product, ProductImage, Variant
 from catalog.services.checks import UNSET, check_owner, lock_own_product
+from catalog.services.scopes import named_product
 from shop.public_cache import bumps
 from shop.side_effects import after_commit
 
@@ -31,7 +32,7 @@ def _image_color(*, product_id: int, color: str | None) -> str:
     return match
 
 
-@bumps("catalog")
+@bumps("catalog", products=named_product)
 def add_image(*, product_id: int, actor, image, alt_text: str = "", color: str = "") -> ProductImage:
     """Store a picture of the product (its owner only) with a ~400 px thumbnail; raises InvalidImage, or
     InvalidField when ``color`` is not one of the product's variant colours.
@@ -78,7 +79,7 @@ def _own_image(*, product: Product, image_id: int) -> ProductImage:
     return image
 
 
-@bumps("catalog")
+@bumps("catalog", products=named_product)
 def update_image(
     *, product_id: int, image_id: int, actor, alt_text: str = UNSET, color: str = UNSET, position: int = UNSET
 ) -> ProductImage:
@@ -104,7 +105,7 @@ def update_image(
     return image
 
 
-@bumps("catalog")
+@bumps("catalog", products=named_product)
 def delete_image(*, product_id: int, image_id: int, actor) -> None:
     """Remove a picture (its owner only; ImageNotFound otherwise); its files go once the removal commits."""
     with transaction.atomic(durable=True):
@@ -117,7 +118,7 @@ def delete_image(*, product_id: int, image_id: int, actor) -> None:
             after_commit("catalog.image_files", functools.partial(storage.delete, name))
 
 
-@bumps("catalog")
+@bumps("catalog", products=named_product)
 def reorder_images(*, product_id: int, image_ids: Sequence[int], actor) -> list[ProductImage]:
     """Put the product's pictures in the order given (its owner only); ``image_ids`` must name each of them
     once (InvalidField otherwise)."""

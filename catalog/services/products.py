@@ -32,6 +32,7 @@ from catalog.services.checks import (
     lock_own_product,
     normalized_options,
 )
+from catalog.services.scopes import created_product, named_product
 from inventory import services as inventory_services
 from shop.public_cache import bumps
 
@@ -96,7 +97,7 @@ def refresh_price(product: Product) -> None:
 # --- Products -----------------------------------------------------------------------------------
 
 
-@bumps("catalog")
+@bumps("catalog", products=created_product)
 def create_product(
     *,
     seller,
@@ -191,7 +192,7 @@ def create_product(
     return product
 
 
-@bumps("catalog")
+@bumps("catalog", products=named_product)
 def update_product(
     *,
     product_id: int,
@@ -347,7 +348,7 @@ def update_product(
     return product
 
 
-@bumps("catalog")
+@bumps("catalog", products=named_product)
 def archive_product(*, product_id: int, actor) -> Product:
     """Take a product off the store (its owner only); orders and old links keep referring to it."""
     with transaction.atomic(durable=True):
@@ -361,7 +362,7 @@ def archive_product(*, product_id: int, actor) -> Product:
 # --- For the admin ------------------------------------------------------------------------------
 
 
-@bumps("catalog")
+@bumps("catalog", products=named_product)
 def sync_product(*, product_id: int, actor=None) -> None:
     """After a direct change (the admin): normalize variant options, give every variant a stock row and a
     product without variants its default one, make missing thumbnails, recompute price and category text."""

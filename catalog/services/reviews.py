@@ -14,10 +14,11 @@ from catalog.errors import AlreadyReviewed, InvalidField, NotAVerifiedBuyer, Own
 from catalog.models import Product, Review, VerifiedPurchase
 from catalog.selectors import has_received
 from catalog.services.checks import CENT
+from catalog.services.scopes import named_product
 from shop.public_cache import bumps
 
 
-@bumps("catalog")
+@bumps("catalog", products=named_product)
 def write_review(*, product_id: int, user, rating: int, title: str, body: str = "") -> Review:
     """A buyer who received the product rates it 1-5 with a title and text (a "verified purchase"); the
     product's average and count follow.
@@ -67,7 +68,7 @@ def refresh_rating(product: Product) -> None:
     product.save(update_fields=["rating", "review_count", "updated_at"])
 
 
-@bumps("catalog")
+@bumps("catalog", products=named_product)
 def sync_product_rating(*, product_id: int) -> None:
     """Recompute a product's rating and review count after reviews were changed directly (the admin)."""
     with transaction.atomic():

@@ -15,10 +15,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from catalog.models import Product, SalesEntry
+from catalog.services.scopes import sold_products
 from shop.public_cache import bumps
 
 
-@bumps("catalog")
+@bumps("catalog", products=sold_products)
 def record_sales(*, event_id: str, units: Mapping[int, int]) -> bool:
     """Add ``units`` (product id -> units sold; negative for units cancelled or returned) to the products'
     sales figures, once per ``event_id``; returns False, changing nothing, for an event counted before.

@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from django.db import transaction
 
 from catalog.models import Product
+from catalog.services.scopes import no_pieces
 from shop.public_cache import bumps
 
 
-@bumps("catalog")
+@bumps("catalog", products=no_pieces)
 def set_trending_scores(*, scores: Mapping[int, float]) -> int:
     """Make ``scores`` (product id -> score) the products' trending scores, every other product's 0; returns the
     number of products whose score is now above 0. One durable transaction: a listing never sees half a refresh."""

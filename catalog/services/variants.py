@@ -10,11 +10,12 @@ from catalog.errors import VariantNotFound
 from catalog.models import Variant
 from catalog.services.checks import UNSET, check_price, check_quantity, lock_own_product
 from catalog.services.products import refresh_price
+from catalog.services.scopes import named_product
 from inventory import services as inventory_services
 from shop.public_cache import bumps
 
 
-@bumps("catalog")
+@bumps("catalog", products=named_product)
 def update_variant(
     *,
     product_id: int,

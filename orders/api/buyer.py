@@ -45,6 +45,15 @@ def _order_body(*, user, order_id: str) -> dict:
     return render_order(order, payments=payments, shipments=shipments)
 
 
+def _written_order_body(order, *, payments: list) -> dict:
+    """The answer for an order the request's own use case just wrote and returned (the caller's own order): its
+    lines as the use case kept them (read, with their sellers, when it kept none; the sellers of kept lines are
+    read when not loaded yet), ``payments`` it knows to have no refunds, and the shipments of a paid order."""
+    selectors.load_lines_with_sellers(order)
+    shipments = logistics_selectors.shipments_for_order(order_id=order.pk) if order.paid_at else []
+    return render_order(order, payments=payments, refunds=[], shipments=shipments)
+
+
 # --- Input --------------------------------------------------------------------------------------
 
 
@@ -110,7 +119,8 @@ class CheckoutView(GenericAPIView):
             address_id=data.get("address_id"),
             shipping_address=data.get("shipping_address"),
         )
-        response = Response({"order": _order_body(user=request.user, order_id=order.pk)}, status=201)
+        # A new order has no payments and no shipments yet.
+        response = Response({"order": _written_order_body(order, payments=[])}, status=201)
         response["Location"] = reverse("api:orders:order", kwargs={"order_id": order.pk})
         return response
 
@@ -138,8 +148,12 @@ class OrderPayView(GenericAPIView):
         result = services.pay_order(
             user=request.user, order_id=order_id, payment_token=serializer.validated_data["payment_token"]
         )
+        if result.is_paid and result.payments is not None:
+            order = _written_order_body(result.order, payments=result.payments)
+        else:
+            order = _order_body(user=request.user, order_id=result.order.pk)
         body = {
-            "order": _order_body(user=request.user, order_id=result.order.pk),
+            "order": order,
             "payment": render_payment(result.payment) if result.payment is not None else None,
         }
         return Response(body, status=status.HTTP_200_OK if result.is_paid else status.HTTP_202_ACCEPTED)

@@ -121,7 +121,10 @@ def render_return(ret: ReturnRequest) -> dict:
     }
 
 
-def render_order(order: Order, *, payments, shipments=None) -> dict:
+def render_order(order: Order, *, payments, refunds=None, shipments=None) -> dict:
+    """The order's full answer; ``refunds`` are those of ``payments`` (read from each payment's when not given)."""
+    if refunds is None:
+        refunds = [refund for payment in payments for refund in payment.refunds.all()]
     return {
         "id": order.pk,
         "status": order.status,
@@ -131,7 +134,7 @@ def render_order(order: Order, *, payments, shipments=None) -> dict:
         "lines": [render_line(line) for line in order.lines.all()],
         "payments": [render_payment(payment) for payment in payments],
         "refunded_amount": to_str(order.refunded_amount),
-        "refunds": [render_refund(refund) for payment in payments for refund in payment.refunds.all()],
+        "refunds": [render_refund(refund) for refund in refunds],
         "shipments": [render_shipment(shipment) for shipment in shipments or ()],
     }
 

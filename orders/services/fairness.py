@@ -4,6 +4,9 @@ Checked at checkout (``check_fair_holds``, inside place_order's transaction), in
 after orders left to expire, checkouts per minute (both 429 with Retry-After), open unpaid orders, and
 units of one variant held across them (both 409). The caps come from settings (HOLD_* and CHECKOUT*).
 
+The units cap depends on the units on hand: it is checked under the stock locks, by the hold itself
+(``check_fair_holds`` returns it for inventory.services.hold_stock's ``check_caps``).
+
 Race-free by the buyer's cart row: place_order locks it first (cart.services.checkout_lines) and it is
 one row per user, so one buyer's checkouts take turns and each one counts, under that lock, the orders
 every earlier one committed. Other buyers never wait on it. Orders only leave the counts meanwhile
@@ -12,29 +15,33 @@ every earlier one committed. Other buyers never wait on it. Orders only leave th
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+import functools
 import math
 
 from django.conf import settings
 
-from inventory import selectors as inventory_selectors
 from orders import selectors
 from orders.errors import CheckoutBackoff, CheckoutRateLimited, HoldLimitExceeded, TooManyOpenOrders
 from shop.money import to_str
 
 
-def check_fair_holds(*, user, quantities: Mapping[int, int], lines: Sequence, now: datetime) -> None:
-    """Refuse a checkout of ``quantities`` (variant id -> units; ``lines`` name them) that would break a cap.
+def check_fair_holds(
+    *, user, quantities: Mapping[int, int], lines: Sequence, now: datetime
+) -> Callable[[Mapping[int, int]], None]:
+    """Refuse a checkout of ``quantities`` (variant id -> units; ``lines`` name them) that would break a cap on
+    the buyer's orders: raises CheckoutBackoff, CheckoutRateLimited or TooManyOpenOrders.
 
-    Raises CheckoutBackoff, CheckoutRateLimited, TooManyOpenOrders or HoldLimitExceeded (naming every
-    line over its cap). The caller holds the buyer's cart row lock. Three queries when nothing is refused.
+    Returns the check of the units cap, to be called with the units on hand per variant under the stock locks
+    (hold_stock's ``check_caps``): it raises HoldLimitExceeded naming every line over its cap. The caller holds
+    the buyer's cart row lock. One query when nothing is refused (the buyer's recent orders and their units held).
     """
-    record = selectors.checkout_record_of(user=user, now=now)
+    record = selectors.checkout_record_of(user=user, now=now, variant_ids=quantities)
     _check_backoff(record, now=now)
     _check_rate(record, user=user, now=now)
     _check_open_orders(record, user=user, now=now)
-    _check_units(user=user, quantities=quantities, lines=lines, now=now)
+    return functools.partial(_check_units, held=record.units_held, quantities=quantities, lines=lines)
 
 
 def backoff_until(*, abandoned: int, last_abandoned_at: datetime | None) -> datetime | None:
@@ -97,9 +104,9 @@ def _check_open_orders(record: selectors.CheckoutRecord, *, user, now: datetime)
     )
 
 
-def _check_units(*, user, quantities: Mapping[int, int], lines: Sequence, now: datetime) -> None:
-    held = selectors.units_held_by(user=user, variant_ids=quantities, now=now)
-    on_hand = inventory_selectors.on_hand_by_variant(variant_ids=quantities)
+def _check_units(
+    on_hand: Mapping[int, int], *, held: Mapping[int, int], quantities: Mapping[int, int], lines: Sequence
+) -> None:
     names = {line.variant_id: (line.product_name, line.sku) for line in lines}
     over = []
     for variant_id, requested in sorted(quantities.items()):

@@ -14,7 +14,16 @@ def record(
 ) -> OrderEvent:
     """Write one history row for ``order``: ``from_status`` is where it was before (default: where it
     is, for a change that left its status alone), ``to_status`` where it is now."""
-    return OrderEvent.objects.create(
+    event = history_row(order, kind, actor=actor, from_status=from_status, data=data)
+    event.save(force_insert=True)
+    return event
+
+
+def history_row(
+    order: Order, kind: str, *, actor=None, from_status: str | None = None, data: Mapping[str, Any] | None = None
+) -> OrderEvent:
+    """The history row ``record`` writes, not yet saved: for a use case that inserts it with other rows at once."""
+    return OrderEvent(
         order=order,
         kind=kind,
         from_status=order.status if from_status is None else from_status,

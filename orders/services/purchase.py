@@ -51,11 +51,12 @@ from orders.locks import lock_order, lock_order_if_any
 from orders.models import Order, OrderEvent, OrderLine, OrderRefund, new_order_id
 from orders.selectors import order_totals, overdue_order_ids, shipping_option
 from orders.services.fairness import check_fair_holds
-from orders.services.history import record
+from orders.services.history import history_row, record
 from orders.services.refunds import claim_unapplied_payment_refund, pay_refund
 from payments import selectors as payment_selectors
 from payments import services as payment_services
 from shop import money
+from shop import sql as shop_sql
 from shop.errors import DomainError
 from shop.events import publish
 from shop.money import quantize, to_str
@@ -81,6 +82,9 @@ class PayResult:
     order: Order
     payment: Any  # payments.models.Payment, or None for an order paid before this request
     outcome: str
+    # The order's payments (oldest first) as this request left them, when it knows them without reading them:
+    # earlier ones that failed (they never have refunds), then the one that paid. None: read them.
+    payments: list | None = None
 
     @property
     def is_paid(self) -> bool:
@@ -191,15 +195,18 @@ def place_order(
         for line in lines:
             quantities[line.variant_id] = quantities.get(line.variant_id, 0) + line.quantity
         now = timezone.now()
-        # Under the cart lock, which serializes this buyer's checkouts (see fairness).
-        check_fair_holds(user=user, quantities=quantities, lines=lines, now=now)
+        # Under the cart lock, which serializes this buyer's checkouts (see fairness); the units cap is checked
+        # by the hold, under the stock locks, against the units on hand.
+        units_cap = check_fair_holds(user=user, quantities=quantities, lines=lines, now=now)
         expires_at = now + timedelta(seconds=settings.ORDER_HOLD_SECONDS)
-        inventory_services.hold_stock(reference=order_id, quantities=quantities, expires_at=expires_at, actor=user)
+        inventory_services.hold_stock(
+            reference=order_id, quantities=quantities, expires_at=expires_at, actor=user, check_caps=units_cap
+        )
         totals = order_totals(
             subtotal=sum((line.unit_price * line.quantity for line in lines), Decimal(0)), shipping=option.price
         )
         rates = _commission_rates(lines)
-        order = Order.objects.create(
+        order = Order(
             id=order_id,
             buyer=user,
             status=Status.PENDING_PAYMENT,
@@ -233,11 +240,63 @@ def place_order(
                     commission=money.commission(line_total, rate),
                 )
             )
-        OrderLine.objects.bulk_create(order_lines)
-        record(order, Kind.PLACED, from_status="", actor=user, data={"lines": len(lines)})
+        _insert_placed_order(
+            order, order_lines, history_row(order, Kind.PLACED, from_status="", actor=user, data={"lines": len(lines)})
+        )
+        _keep_lines(order, order_lines)
         cart_services.remove_checked_out(user=user, item_ids=[line.item_id for line in lines])
         publish("order.placed", order_id=order.id, buyer_id=user.pk)
     return order
+
+
+def _insert_placed_order(order: Order, lines: list[OrderLine], placed: OrderEvent) -> None:
+    """Insert the new order, its lines (setting their ids) and its "placed" history row.
+
+    On PostgreSQL in one statement: the order's and the history row's INSERTs as data-modifying CTEs in front of
+    the lines' (the foreign keys to the order are checked at commit, Django declaring them deferred), returning
+    the lines' ids, which the sequence gives in the order the rows are inserted. Elsewhere (SQLite in
+    development) in three.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        order.save(force_insert=True)
+        OrderLine.objects.bulk_create(lines)
+        placed.save(force_insert=True)
+        return
+    order_sql, order_params = shop_sql.insert(connection, [order])
+    placed_sql, placed_params = shop_sql.insert(connection, [placed])
+    lines_sql, lines_params = shop_sql.insert(connection, lines, returning=OrderLine._meta.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH placed_order AS ({order_sql}), placed_event AS ({placed_sql}) {lines_sql}",
+            (*order_params, *placed_params, *lines_params),
+        )
+        ids = sorted(row[0] for row in cursor.fetchall())
+    for line, line_id in zip(lines, ids, strict=True):
+        line.pk = line_id
+        line._state.adding = False
+    order._state.adding = False
+
+
+def _save_with_history(order: Order, fields: list[str], event: OrderEvent) -> None:
+    """Save ``fields`` of the order (the caller holds its row lock) and insert its history row ``event``.
+
+    On PostgreSQL in one statement: the order's UPDATE as a data-modifying CTE in front of the history row's
+    INSERT. Elsewhere (SQLite in development) in two.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        order.save(update_fields=fields)
+        event.save(force_insert=True)
+        return
+    update_sql, update_params = shop_sql.update(
+        connection,
+        Order.objects.filter(pk=order.pk),
+        {name: getattr(order, Order._meta.get_field(name).attname) for name in fields},
+    )
+    insert_sql, insert_params = shop_sql.insert(connection, [event])
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH saved_order AS ({update_sql}) {insert_sql}", (*update_params, *insert_params))
 
 
 def _commission_rates(lines: Sequence[CheckoutLine]) -> dict[int, Decimal]:
@@ -263,7 +322,7 @@ def pay_order(*, user, order_id: str, payment_token: str) -> PayResult:
     step = _begin_payment(user=user, order_id=order_id)
     if isinstance(step, PayResult):
         return step
-    order, attempt_key, amount, settled_payment = step
+    order, attempt_key, amount, settled_payment, earlier = step
     payment = settled_payment or payment_services.charge(
         order_id=order.id,
         amount=amount,
@@ -282,12 +341,14 @@ def pay_order(*, user, order_id: str, payment_token: str) -> PayResult:
     order = settle_payment(order_id=order.id, payment_id=payment.id, amount=payment.amount, actor=user)
     if order.payment_id != payment.id:
         raise _not_paid(order)
-    return PayResult(order=order, payment=payment, outcome="paid")
+    known = settled_payment is None and all(p.status == PAYMENT_FAILED for p in earlier)
+    return PayResult(order=order, payment=payment, outcome="paid", payments=[*earlier, payment] if known else None)
 
 
 def _begin_payment(*, user, order_id: str):
     """Check the order can be paid, under its lock: a PayResult when there is nothing to charge, else
-    (order, attempt key, the amount to charge, a succeeded payment still to settle or None).
+    (order, attempt key, the amount to charge, a succeeded payment still to settle or None, the order's
+    payments read then).
 
     Attempt keys are ``<order id>:<n>`` where n counts the order's payments: a new one only after the
     last payment failed, so two pay requests racing each other share one key, and the payments app
@@ -314,7 +375,7 @@ def _begin_payment(*, user, order_id: str):
                 return PayResult(order=order, payment=latest, outcome="pending")
             if latest is not None and latest.status == PAYMENT_SUCCEEDED:
                 if latest.amount == order.total:
-                    return order, latest.attempt_key, latest.amount, latest
+                    return order, latest.attempt_key, latest.amount, latest, payments
                 # Charged for another total: it can never pay this order, so it goes back first.
                 claims = _claims(
                     claim_unapplied_payment_refund(
@@ -330,7 +391,7 @@ def _begin_payment(*, user, order_id: str):
     _pay_claims(claims)
     if expired:
         raise OrderExpired(order_id=order.id)  # after the expiry committed
-    return order, attempt_key, order.total, None
+    return order, attempt_key, order.total, None, payments
 
 
 def _payment(order: Order, payment_id: str):
@@ -382,9 +443,16 @@ def _apply_captured(order: Order, *, payment_id: str, amount: Decimal, actor) ->
         order.transition(Status.PAID)
         order.paid_at = timezone.now()
         order.payment_id = payment_id
-        order.save(update_fields=["status", "paid_at", "payment_id"])
-        record(
-            order, Kind.PAID, from_status=before, actor=actor, data={"payment_id": payment_id, "amount": to_str(amount)}
+        _save_with_history(
+            order,
+            ["status", "paid_at", "payment_id"],
+            history_row(
+                order,
+                Kind.PAID,
+                from_status=before,
+                actor=actor,
+                data={"payment_id": payment_id, "amount": to_str(amount)},
+            ),
         )
         _publish_paid(order)
         return None
@@ -494,22 +562,12 @@ def _expire(order: Order, *, actor) -> list[OrderRefund]:
 
 def _publish_paid(order: Order) -> None:
     """Announce the payment with what shipping needs (the lines, their sellers and quantities) and what the ledger
-    books: the order's money and each line's total and commission."""
-    lines = (
-        order.lines.filter(status=OrderLine.Status.OPEN)
-        .order_by("id")
-        .values(
-            "id",
-            "seller_id",
-            "product_id",
-            "product_name",
-            "sku",
-            "quantity",
-            "line_total",
-            "commission",
-            "commission_rate",
-        )
-    )
+    books: the order's money and each line's total and commission.
+
+    The order's lines are read whole, with their sellers, and kept on the order: the answer to the payment shows
+    them without reading them again."""
+    lines = list(order.lines.select_related("seller").order_by("id"))
+    _keep_lines(order, lines)
     publish(
         "order.paid",
         order_id=order.id,
@@ -525,19 +583,29 @@ def _publish_paid(order: Order) -> None:
         total=to_str(order.total),
         lines=[
             {
-                "line_id": line["id"],
-                "seller_id": line["seller_id"],
-                "product_id": line["product_id"],
-                "product_name": line["product_name"],
-                "sku": line["sku"],
-                "quantity": line["quantity"],
-                "line_total": to_str(line["line_total"]),
-                "commission": to_str(line["commission"]),
-                "commission_rate": str(line["commission_rate"]),
+                "line_id": line.pk,
+                "seller_id": line.seller_id,
+                "product_id": line.product_id,
+                "product_name": line.product_name,
+                "sku": line.sku,
+                "quantity": line.quantity,
+                "line_total": to_str(line.line_total),
+                "commission": to_str(line.commission),
+                "commission_rate": str(line.commission_rate),
             }
             for line in lines
+            if line.status == OrderLine.Status.OPEN
         ],
     )
+
+
+def _keep_lines(order: Order, lines: list[OrderLine]) -> None:
+    """Keep ``lines`` (all of the order's, by id) on the order, as ``prefetch_related("lines")`` would: what
+    ``order.lines.all()`` then gives without a query. Only for lines just written or read in this transaction."""
+    kept = order.lines.all()  # not evaluated: it becomes the cache
+    kept._result_cache = lines
+    kept._prefetch_done = True
+    order._prefetched_objects_cache = {**getattr(order, "_prefetched_objects_cache", {}), "lines": kept}
 
 
 def restore_to_cart(*, user, order_id: str, cart_id: int) -> list[str] | None:

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 # Pinned query budgets; each page's test also checks that the count does not grow with the data shown.
 HOME_QUERIES = 10  # the public plan computed: each ranked row, then its stock; new arrivals, then their stock
 LISTING_QUERIES = 8
-PRODUCT_QUERIES = 11  # a signed-in buyer: session, user, the header's seller check and cart badge included
+PRODUCT_QUERIES = 12  # a signed-in buyer, cold cache: session, user, the header's seller check and cart badge included
+# (tests/catalog/test_page_cache.py pins the warm page)
 
 
 # --- Test data, built through the catalog's own services ------------------------------------------------

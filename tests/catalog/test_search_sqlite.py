@@ -9,15 +9,9 @@ promises are checked through the SQLite engine: FTS5 triggers, fts5vocab + diffl
 
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
-import subprocess
-import sys
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests import sqlite_child
 
 
 def run_scenarios() -> dict:
@@ -187,16 +181,7 @@ def run_scenarios() -> dict:
 @pytest.fixture(scope="module")
 def sqlite_run(tmp_path_factory) -> dict:
     database = tmp_path_factory.mktemp("sqlite-search") / "db.sqlite3"
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CELERY_BROKER_URL")}
-    env.update(DATABASE_URL=f"sqlite:///{database}", DJANGO_SETTINGS_MODULE="shop.settings", LOG_LEVEL="WARNING")
-    code = "import json, tests.catalog.test_search_sqlite as t; print('RESULT ' + json.dumps(t.run_scenarios()))"
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
-    )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    assert done.returncode == 0, done.stderr[-4000:]
-    assert lines, done.stdout[-2000:]
-    return json.loads(lines[-1].removeprefix("RESULT "))
+    return sqlite_child.run_scenarios("tests.catalog.test_search_sqlite", database=database)
 
 
 def test_the_child_process_searched_sqlite_with_fts5(sqlite_run):

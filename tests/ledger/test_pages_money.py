@@ -170,7 +170,7 @@ def test_the_money_page_costs_the_same_queries_for_3_entries_as_for_30(
 
     with django_assert_max_num_queries(few):
         seller_client.get(MONEY)
-    assert few == 8  # the session, the user and the seller; two for the balance; the count and the page; base.html
+    assert few == 7  # the session, the user with their seller; two for the balance; the count and the page; base.html
 
 
 # --- CSV download ----------------------------------------------------------------------------------------------

@@ -1,0 +1,29 @@
+"""Scenarios run on the embedded default (SQLite) in a child process, from a PostgreSQL test session.
+
+The test process's Django is configured for PostgreSQL; a child with ``DATABASE_URL=sqlite:///...`` migrates a
+fresh file database and runs a module's ``run_scenarios()``, whose JSON answer the tests then read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+import subprocess
+import sys
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_scenarios(module: str, *, database: Path) -> dict:
+    """``module.run_scenarios()`` in a child process on a SQLite file at ``database``; its JSON result."""
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CELERY_BROKER_URL")}
+    env.update(DATABASE_URL=f"sqlite:///{database}", DJANGO_SETTINGS_MODULE="shop.settings", LOG_LEVEL="WARNING")
+    code = f"import json, {module} as t; print('RESULT ' + json.dumps(t.run_scenarios()))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    assert done.returncode == 0, done.stderr[-4000:]
+    assert lines, done.stdout[-2000:]
+    return json.loads(lines[-1].removeprefix("RESULT "))
