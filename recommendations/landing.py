@@ -178,8 +178,8 @@ def _load(sections: list[Section]) -> list[Section]:
     ids = {pk for section in sections for pk in section.product_ids}
     if not ids:
         return []
-    cards = catalog_selectors.product_cards_queryset().filter(pk__in=ids)
-    by_id = {p.pk: p for p in catalog_selectors.with_card_data(list(cards)) if p.in_stock}
+    cards = catalog_selectors.listed_cards(ids)
+    by_id = {p.pk: p for p in catalog_selectors.with_card_data(cards) if p.in_stock}
     shown: set[int] = set()
     for section in sections:
         section.products = [by_id[pk] for pk in section.product_ids if pk in by_id and pk not in shown]

@@ -89,8 +89,7 @@ def _cards(ids: list[int]) -> list:
     """Listed products of ``ids``, in that order, ready for cards (catalog's card attributes)."""
     if not ids:
         return []
-    by_id = {p.pk: p for p in catalog_selectors.product_cards_queryset().filter(pk__in=ids)}
-    return catalog_selectors.product_cards([by_id[pk] for pk in ids if pk in by_id])
+    return catalog_selectors.product_cards(catalog_selectors.listed_cards(ids))
 
 
 # --- A shopper's history -------------------------------------------------------------------------

@@ -438,34 +438,54 @@ def piece(name: str, *, product_id: int, compute, timeout: int | None = None):
     the epoch moved (see ``bump``). ``name`` says which piece (and the shape of its value: change it with the
     shape). What a piece holds must not depend on the visitor or on stock. Never raises for the cache: when it
     fails, or this process owes a re-bump, the piece is computed and not kept."""
+    product_id = int(product_id)
+    found = pieces(name, product_ids=[product_id], compute=lambda ids: {product_id: compute()}, timeout=timeout)
+    return found[product_id]
+
+
+def pieces(name: str, *, product_ids, compute, timeout: int | None = None) -> dict:
+    """``piece`` for many products at once: {product id: value}, the values kept for products whose version and
+    the epoch stand, ``compute(ids)`` (a dict by id; a product it leaves out is left out of the answer and kept
+    nowhere) for the others. One cache round trip to read, one to keep what was computed (and one per product
+    seen for the first time, to begin its version)."""
+    ids = list(dict.fromkeys(int(pk) for pk in product_ids))
     timeout = settings.PIECE_CACHE_SECONDS if timeout is None else timeout
+    if not ids:
+        return {}
     if timeout <= 0 or not _STANDING.settled():
-        return compute()
+        return compute(ids)
     seen = _STANDING.events
-    version_keys = (EPOCH_KEY, product_version_key(product_id))
-    key = f"public-cache:piece:{name}:{int(product_id)}"
+    keys = {pk: f"public-cache:piece:{name}:{pk}" for pk in ids}
+    version_keys = [EPOCH_KEY, *(product_version_key(pk) for pk in ids)]
     cache = _cache()
     try:
-        found = cache.get_many([*version_keys, key])
+        found = cache.get_many([*version_keys, *keys.values()])
         for version_key in version_keys:
             if version_key not in found:
                 token = _token()
                 if not cache.add(version_key, token, timeout=None):
-                    return compute()  # begun by someone else meanwhile: keep nothing this time
+                    return compute(ids)  # begun by someone else meanwhile: keep nothing this time
                 found[version_key] = token
     except Exception:
         logger.warning("public_cache.unavailable", operation="piece", exc_info=True)
         _STANDING.distrust("piece", failed=True)
-        return compute()
-    versions = ".".join(str(found[k]) for k in version_keys)
-    stored = found.get(key)
-    if stored is not None and stored[0] == versions and _STANDING.events == seen:
-        return stored[1]
-    value = compute()
-    if _STANDING.events == seen and not _STANDING.owed:
+        return compute(ids)
+    versions = {pk: f"{found[EPOCH_KEY]}.{found[product_version_key(pk)]}" for pk in ids}
+    values, missing = {}, []
+    for pk in ids:
+        stored = found.get(keys[pk])
+        if stored is not None and stored[0] == versions[pk] and _STANDING.events == seen:
+            values[pk] = stored[1]
+        else:
+            missing.append(pk)
+    if not missing:
+        return values
+    computed = compute(missing)
+    values.update(computed)
+    if computed and _STANDING.events == seen and not _STANDING.owed:
         try:
-            cache.set(key, (versions, value), timeout)
+            cache.set_many({keys[pk]: (versions[pk], value) for pk, value in computed.items()}, timeout)
         except Exception:
             logger.warning("public_cache.unavailable", operation="store-piece", exc_info=True)
             _STANDING.distrust("store-piece", failed=True)
-    return value
+    return values

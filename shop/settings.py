@@ -185,9 +185,12 @@ if REDIS_URL:
 else:
     # Without Redis, files under CACHE_DIR that every process on this machine shares (several
     # gunicorn workers never disagree about a price). Web processes on several machines need REDIS_URL.
+    # Keys are prefixed with the database they describe: processes on another database (a test's, a second
+    # checkout's) never read entries about rows that only share ids with theirs.
     _FILE_CACHE = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": env.str("CACHE_DIR", default=str(VAR_DIR / "cache")),
+        "KEY_PREFIX": hashlib.sha256(str(DATABASES["default"]["NAME"]).encode()).hexdigest()[:12],
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
     CACHES = {"default": _FILE_CACHE, "public": {**_FILE_CACHE}}

@@ -30,12 +30,13 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 
-from catalog.models import Product, ProductImage, Variant
+from catalog.models import Product, Variant
 from catalog.search import SearchParams, SearchResult, results_cache
 from catalog.search.facets import count_and_facets
 from catalog.search.query import ParsedQuery, Understanding, normalize_words, understand_query
 from catalog.search.spelling import Lookup, closest_words
 from catalog.selectors.categories import category_tree, descendant_ids
+from catalog.selectors.products import listed_cards
 from inventory import selectors as inventory_selectors
 
 # A query finding this many products or fewer is worth a spelling check.
@@ -292,7 +293,7 @@ class SearchBackend:
     def _load(self, ranked: list, *, relevance: bool) -> list[Product]:
         """The page's products in order. Among equally relevant products, those in stock come first
         (within the page: knowing it for every match would cost a stock look-up per match)."""
-        by_id = {p.pk: p for p in load_products([pk for pk, _ in ranked])}
+        by_id = {p.pk: p for p in listed_cards([pk for pk, _ in ranked])}
         products = [by_id[pk] for pk, _ in ranked if pk in by_id]  # a product archived since a cached page drops out
         if relevance:
             rank = {pk: r for pk, r in ranked}
@@ -419,29 +420,6 @@ def _group_text(group) -> str:
 
 def _lowered(values) -> list[str]:
     return sorted({str(v).strip().lower() for v in values or () if str(v).strip()})
-
-
-def load_products(ids: list[int]) -> list[Product]:
-    """Listed products by id, ready for cards: seller and category joined, ``in_stock`` annotated and the
-    first image in ``first_image`` (None without one; also as ``first_images``, the catalog selectors'
-    prefetch attribute). Two queries whatever the number."""
-    products = list(
-        Product.objects.filter(pk__in=ids, status=Product.Status.ACTIVE)
-        .select_related("seller", "category")
-        .defer("search_vector")
-        .annotate(in_stock=inventory_selectors.product_in_stock())
-    )
-    # Every image of the page's products, first ones first: a product has a handful, and this plain
-    # query costs far less to build than a windowed "first image per product" prefetch.
-    first: dict[int, ProductImage] = {}
-    for image in ProductImage.objects.filter(product_id__in=[p.pk for p in products]).order_by(
-        "product_id", "position", "id"
-    ):
-        first.setdefault(image.product_id, image)
-    for product in products:
-        product.first_image = first.get(product.pk)
-        product.first_images = [product.first_image] if product.first_image else []
-    return products
 
 
 def suggest_categories(words: list[str], *, limit: int) -> list[dict]:

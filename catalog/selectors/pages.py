@@ -18,9 +18,9 @@ from catalog.errors import ProductNotFound
 from catalog.models import Product, ProductImage
 from catalog.selectors.categories import CategoryNode, ancestors, category_tree, top_level_categories
 from catalog.selectors.products import (
+    listed_cards,
     listed_products,
     product_cards,
-    product_cards_queryset,
     product_detail,
     review_standing,
     reviews_for,
@@ -66,15 +66,15 @@ def with_card_data(products: Sequence[Product], *, colors: Sequence[str] = ()) -
 
 def new_arrivals(*, limit: int = HOME_ROW_SIZE, exclude: Iterable[int] = ()) -> list[Product]:
     """The newest listed products (but ``exclude``), ready for cards."""
-    products = listed_products().exclude(pk__in=list(exclude)) if exclude else None
-    newest = product_cards_queryset(products, with_stock=False).order_by("-created_at", "-id")[:limit]
-    return _with_links(product_cards(newest))
+    products = listed_products().exclude(pk__in=list(exclude)) if exclude else listed_products()
+    newest = products.order_by("-created_at", "-id").values_list("pk", flat=True)[:limit]
+    return _with_links(product_cards(listed_cards(newest)))
 
 
 def best_rated(*, limit: int = HOME_ROW_SIZE) -> list[Product]:
     """Listed products with reviews, best average first (more reviews break ties), ready for cards."""
-    queryset = product_cards_queryset(listed_products().filter(review_count__gt=0), with_stock=False)
-    return _with_links(product_cards(queryset.order_by("-rating", "-review_count", "-id")[:limit]))
+    best = listed_products().filter(review_count__gt=0).order_by("-rating", "-review_count", "-id")
+    return _with_links(product_cards(listed_cards(best.values_list("pk", flat=True)[:limit])))
 
 
 @dataclass

@@ -19,6 +19,7 @@ from catalog.errors import NotProductOwner, ProductNotFound
 from catalog.models import Product, ProductImage, Review, Variant, VerifiedPurchase
 from catalog.selectors.categories import CategoryNode, category_tree
 from inventory import selectors as inventory_selectors
+from shop import public_cache
 from shop.money import to_str
 
 # The same attribute the search backends prefetch into, so a page they loaded needs no second query.
@@ -47,6 +48,47 @@ def product_cards_queryset(queryset: QuerySet[Product] | None = None, *, with_st
     if with_stock:
         queryset = queryset.annotate(in_stock=inventory_selectors.product_in_stock())
     return queryset.prefetch_related(first_image_prefetch())
+
+
+def listed_cards(ids: Iterable[int]) -> list[Product]:
+    """The listed products of ``ids``, in that order, ready for ``product_cards``: seller and category loaded,
+    the first picture in ``first_images`` (and ``first_image``), ``in_stock``.
+
+    Whether each is listed and in stock is read now, in one query on the products' own rows (status, their
+    stocked-variants count, the few lapsed holds). The rest is the same for every visitor and changes only with
+    a write to its product (or a store-wide catalog write): it comes from the shared cache while its product's
+    version stands (``shop.public_cache.pieces``), so a warm page of cards costs that one query; two more for
+    the products not kept yet."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
+    fresh = dict(
+        listed_products()
+        .filter(pk__in=ids)
+        .annotate(in_stock=inventory_selectors.product_in_stock())
+        .values_list("pk", "in_stock")
+    )
+    kept = public_cache.pieces("card-product-v1", product_ids=[pk for pk in ids if pk in fresh], compute=_card_rows)
+    listed = [kept[pk] for pk in ids if pk in kept]
+    for product in listed:
+        product.in_stock = fresh[product.pk]
+    return listed
+
+
+def _card_rows(ids: list[int]) -> dict[int, Product]:
+    """Products by id (any status) with what a card shows but stock: two queries whatever the number."""
+    products = {
+        p.pk: p for p in Product.objects.filter(pk__in=ids).select_related("seller", "category").defer("search_vector")
+    }
+    # Every picture of these products, first ones first: a product has a handful, and this plain query costs far
+    # less to build than a windowed "first picture per product" prefetch.
+    first: dict[int, ProductImage] = {}
+    for image in ProductImage.objects.filter(product_id__in=list(products)).order_by("product_id", "position", "id"):
+        first.setdefault(image.product_id, image)
+    for product in products.values():
+        product.first_image = first.get(product.pk)
+        setattr(product, CARD_IMAGES, [product.first_image] if product.first_image else [])
+    return products
 
 
 def product_cards(products: Sequence[Product], *, colors: Sequence[str] = ()) -> list[Product]:

@@ -18,9 +18,9 @@ from tests.sellers.factories import SellerFactory
 
 pytestmark = pytest.mark.django_db
 
-# Seller, count, page ids, the page's products, their images, the rating, and the public cache's next
-# hold lapse (an anonymous miss).
-STORE_QUERIES = 7
+# Seller, count, page ids, the page's products listed and in stock, their rows and images (none kept yet), the
+# rating, and the public cache's next hold lapse (an anonymous miss).
+STORE_QUERIES = 8
 
 
 @pytest.fixture

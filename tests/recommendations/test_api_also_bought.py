@@ -63,8 +63,8 @@ def test_the_answer_costs_a_fixed_number_of_queries(api_client, a, others, djang
     products = [ProductFactory() for _ in range(others)]
     learn_from_order(order_id="ord_1", product_ids=[a.pk] + [p.pk for p in products])
 
-    # product check, co-purchase ids, cards (seller/category joined, in_stock annotated), first images
-    with django_assert_num_queries(5):  # +1: the next hold lapse, asked before storing a public answer
+    # product check, co-purchase ids, listed and in stock, the cards' rows (seller/category joined), first images
+    with django_assert_num_queries(6):  # +1: the next hold lapse, asked before storing a public answer
         response = api_client.get(url(a.pk))
 
     assert len(response.json()["products"]) == others

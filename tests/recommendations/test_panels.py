@@ -148,7 +148,7 @@ def test_the_signed_in_home_page_costs_a_fixed_number_of_queries(client, signals
     signals.similar |= {p.pk: [ProductFactory(name=f"Like {p.pk}-{n}") for n in range(5)] for p in bought}
     client.force_login(shopper)
 
-    with django_assert_max_num_queries(13):  # the plan computed (each ranked row: its ids, then their stock)
+    with django_assert_max_num_queries(14):  # the plan computed (each ranked row: its ids, then their stock)
         client.get("/")
     with django_assert_max_num_queries(10):  # the plan from the cache: the cards, beside the page's own, and
         # what the shopper bought with its categories (new arrivals leave it out)

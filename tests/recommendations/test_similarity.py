@@ -148,8 +148,8 @@ def test_similar_products_cost_a_fixed_number_of_queries(others, django_assert_m
     buy(UserFactory(), product, *bought)
     ProductFactory.create_batch(3, category=category)
 
-    # similar ids, the product for the fallback, fallback ids, cards (joined and annotated), first images
-    with django_assert_max_num_queries(5):
+    # similar ids, the product for the fallback, fallback ids, listed and in stock, the cards' rows, first images
+    with django_assert_max_num_queries(6):
         cards = selectors.similar_products(product_id=product.pk, limit=6)
 
     assert len(cards) == min(6, others + 3)
