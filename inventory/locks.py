@@ -22,8 +22,7 @@ def lock_stock_levels(*, variant_ids: Iterable[int]) -> dict[int, StockLevel]:
         StockLevel.objects.bulk_create(
             [StockLevel(variant_id=variant_id) for variant_id in missing], ignore_conflicts=True
         )
-    locked = StockLevel.objects.select_for_update().filter(variant_id__in=ids).order_by("variant_id")
-    return {level.variant_id: level for level in locked}
+    return lock_existing_stock_levels(variant_ids=ids)
 
 
 def lock_existing_stock_levels(*, variant_ids: Iterable[int]) -> dict[int, StockLevel]:

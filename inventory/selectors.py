@@ -38,13 +38,6 @@ def available_by_variant(*, variant_ids: Iterable[int]) -> dict[int, int]:
     return {variant_id: max(levels.get(variant_id, 0), 0) for variant_id in ids}
 
 
-def on_hand_by_variant(*, variant_ids: Iterable[int]) -> dict[int, int]:
-    """Units on hand per variant id (held or not); variants without stock rows have 0. One query."""
-    ids = list(variant_ids)
-    levels = dict(StockLevel.objects.filter(variant_id__in=ids).values_list("variant_id", "on_hand"))
-    return {variant_id: levels.get(variant_id, 0) for variant_id in ids}
-
-
 def available(variant_ref: str = "variant_id", *, now: datetime | None = None):
     """An expression for querysets of stock levels: units available, i.e. on hand, minus held, plus the
     units of the variant's lapsed holds (active past their ``expires_at``, not yet released).

@@ -16,7 +16,6 @@ the seller is e-mailed once per alert, after commit. A new variant's initial sto
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-import contextlib
 from datetime import datetime
 
 from django.conf import settings
@@ -202,7 +201,7 @@ def hold_stock(
         raise InvalidQuantity("Quantity must be at least 1.")
     if not quantities:
         return
-    with _in_the_callers_transaction():
+    with shop_sql.joined_transaction():
         # A variant without a stock row has no units: its line is short (nothing is written), so no row is made.
         levels = lock_existing_stock_levels(variant_ids=quantities)
         for variant_id in quantities:
@@ -331,15 +330,6 @@ def _close_active_holds(*, reference: str, variant_ids: Iterable[int], status: s
         return dict(cursor.fetchall())
 
 
-def _in_the_callers_transaction():
-    """The caller's transaction when there is one, else one of our own; never a savepoint (a round trip to set and
-    one to release). Every caller lets our errors propagate and rolls back, and a refusal is raised before
-    anything is written, so no partial change can be kept."""
-    if transaction.get_connection().in_atomic_block:
-        return contextlib.nullcontext()
-    return transaction.atomic()
-
-
 def _shift_levels(
     *, levels: Mapping[int, StockLevel], shifts: Mapping[int, tuple[int, int]], reason: str, actor, reference: str
 ) -> None:
@@ -397,7 +387,7 @@ def _close_holds(*, reference: str, variant_ids: Iterable[int] | None, actor, st
     active are closed under those locks: a concurrent close of the same holds has then either committed
     (they are no longer active) or waits for this one.
     """
-    with _in_the_callers_transaction():
+    with shop_sql.joined_transaction():
         levels = lock_stock_levels_of_active_holds(
             reference=reference, variant_ids=list(variant_ids) if variant_ids is not None else None
         )

@@ -404,24 +404,6 @@ def open_orders_of(*, user, now: datetime) -> list[Order]:
     )
 
 
-def units_held_by(*, user, variant_ids, now: datetime) -> dict[int, int]:
-    """Units per variant id the buyer holds in open lines of orders awaiting payment (holds not lapsed)."""
-    rows = (
-        OrderLine.objects.filter(
-            order__buyer=user,
-            order__status=Order.Status.PENDING_PAYMENT,
-            order__expires_at__gt=now,
-            status=OrderLine.Status.OPEN,
-            variant_id__in=list(variant_ids),
-        )
-        .order_by()
-        .values("variant_id")
-        .annotate(units=Sum("quantity"))
-        .values_list("variant_id", "units")
-    )
-    return dict(rows)
-
-
 def checkout_times(*, user, since: datetime) -> list[datetime]:
     """When the buyer placed orders from ``since`` on, oldest first."""
     return list(
@@ -431,7 +413,7 @@ def checkout_times(*, user, since: datetime) -> list[datetime]:
 
 def checkout_record_of(*, user, now: datetime, variant_ids: Iterable[int] = ()) -> CheckoutRecord:
     """What the buyer's recent orders say at checkout (see CheckoutRecord), with the units of ``variant_ids`` the
-    buyer holds in open lines of orders awaiting payment (as ``units_held_by``). One query, on the buyer's recent
+    buyer holds in open lines of orders awaiting payment (holds not lapsed). One query, on the buyer's recent
     orders and their lines (an order awaiting payment whose hold still runs is recent)."""
     minute_ago, day_ago = now - CHECKOUT_RATE_WINDOW, now - timedelta(days=1)
     abandoned = _abandoned(now) & Q(expires_at__gt=day_ago)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
 import functools
@@ -280,7 +279,7 @@ def publish(name: str, **payload) -> None:
         EventDelivery(event=event, subscriber=subscription.name, next_attempt_at=now)
         for subscription in subscriptions(name)
     ]
-    with _inside_a_transaction():
+    with shop_sql.joined_transaction():  # an event is never written without its deliveries
         _write(event, deliveries)
     if deliveries:
         after_commit("events.send", functools.partial(send, [d.pk for d in deliveries]))
@@ -415,13 +414,6 @@ def _write(event: OutboxEvent, deliveries: list[EventDelivery]) -> None:
         delivery.pk = delivery_id
         delivery._state.adding = False
     event._state.adding = False
-
-
-def _inside_a_transaction():
-    """The caller's transaction, or one of our own: an event is never written without its deliveries."""
-    if transaction.get_connection().in_atomic_block:
-        return contextlib.nullcontext()
-    return transaction.atomic()
 
 
 def _lease() -> timedelta:

@@ -1,5 +1,6 @@
-"""Statements the ORM builds but does not send, for the few writes on the purchase path that combine several into
-one round trip (PostgreSQL's data-modifying CTEs: ``WITH a AS (INSERT ...) INSERT ...``).
+"""Round trips saved on the purchase path: statements the ORM builds but does not send, for the few writes that
+combine several into one (PostgreSQL's data-modifying CTEs: ``WITH a AS (INSERT ...) INSERT ...``), and joining
+the caller's transaction instead of opening a savepoint (``joined_transaction``).
 
 Each function returns ``(sql, params)`` compiled by Django itself for ``connection``: names come from the models'
 metadata and every value is a parameter, so callers only join statements, never values.
@@ -8,7 +9,9 @@ metadata and every value is a parameter, so callers only join statements, never 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+import contextlib
 
+from django.db import transaction
 from django.db.models import AutoField, Model, QuerySet
 from django.db.models.sql import InsertQuery, UpdateQuery
 
@@ -61,3 +64,12 @@ def insert_select(connection, obj: Model, *, source: str) -> tuple[str, tuple]:
         f" SELECT {', '.join(placeholders)} FROM {quote(source)} RETURNING {quote(model._meta.pk.column)}"
     )
     return sql, tuple(params)
+
+
+def joined_transaction():
+    """The caller's transaction when there is one, else one of our own; never a savepoint (a round trip to set
+    and one to release). For writers whose callers let their errors propagate and roll back, and that refuse
+    before writing anything, so no partial change can be kept."""
+    if transaction.get_connection().in_atomic_block:
+        return contextlib.nullcontext()
+    return transaction.atomic()

@@ -37,16 +37,15 @@ def first_image_prefetch() -> Prefetch:
     return Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")[:1], to_attr=CARD_IMAGES)
 
 
-def product_cards_queryset(queryset: QuerySet[Product] | None = None, *, with_stock: bool = True) -> QuerySet[Product]:
+def product_cards_queryset(queryset: QuerySet[Product] | None = None) -> QuerySet[Product]:
     """A product queryset that loads what a card shows (seller, category, first image, in_stock).
 
     ``in_stock`` reads the product's own row (``inventory.selectors.product_in_stock``: its stocked-variants
     count and the few lapsed holds), so it costs nothing more under an ORDER BY ... LIMIT over the whole
-    catalog. ``with_stock=False`` leaves it to ``product_cards`` instead (one more query, for the page's ids)."""
+    catalog."""
     queryset = listed_products() if queryset is None else queryset
     queryset = queryset.select_related("seller", "category").defer("search_vector")
-    if with_stock:
-        queryset = queryset.annotate(in_stock=inventory_selectors.product_in_stock())
+    queryset = queryset.annotate(in_stock=inventory_selectors.product_in_stock())
     return queryset.prefetch_related(first_image_prefetch())
 
 
