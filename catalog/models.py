@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import F, Q, Value
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
+
+from catalog import sqlite_triggers  # noqa: F401  (keeps SQLite's option triggers out of migrate's way)
 
 
 class Category(models.Model):
@@ -27,6 +29,10 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.path_names or self.name
+
+
+# The product columns only the database's triggers write (Product.save leaves them out of its updates).
+DATABASE_KEPT = frozenset({"stocked_variants", "sizes", "colors"})
 
 
 class Product(models.Model):
@@ -65,6 +71,11 @@ class Product(models.Model):
     # migration 0005) that add or take one when a level's on_hand > held changes, so that any write path
     # (services, bulk loads, raw SQL) keeps it right; Python never writes it (see ``save``).
     stocked_variants = models.IntegerField(default=0, db_default=0, editable=False)
+    # Its variants' sizes and colours, {lower-cased value: its first spelling}, for search facets and filters:
+    # counting them per matching product reads these rows alone instead of every match's variants. Kept by
+    # database triggers on catalog_variant (migration 0010); Python never writes them (see ``save``).
+    sizes = models.JSONField(default=dict, db_default=Value({}, output_field=models.JSONField()), editable=False)
+    colors = models.JSONField(default=dict, db_default=Value({}, output_field=models.JSONField()), editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -90,21 +101,35 @@ class Product(models.Model):
             models.Index(fields=["seller", "-created_at"], name="catalog_prod_seller_new"),
             # Counting the listed products in stock from the index alone (the id for the lapsed holds' test).
             models.Index(fields=["status", "stocked_variants", "id"], name="catalog_prod_status_stocked"),
+            # Listed products of a category nearest a price, of any brand or of one (recommendations' content
+            # fallback reads a few on either side of a price instead of every product of the category).
+            models.Index(
+                fields=["category", "price", "id"], name="catalog_prod_listed_cat_price", condition=Q(status="active")
+            ),
+            models.Index(
+                F("category"),
+                Upper("brand"),
+                F("price"),
+                F("id"),
+                name="catalog_prod_listed_cat_brand",
+                condition=Q(status="active"),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args, **kwargs):
-        """Save, never writing ``stocked_variants`` of an existing row: the copy in memory may be stale (a
-        stock change since the row was read, even in the same transaction: a product edit sets stock before
-        saving the product), and only the triggers' increments are right."""
+        """Save, never writing the columns the database keeps (``stocked_variants``, ``sizes``, ``colors``) of an
+        existing row: the copy in memory may be stale (a stock or variant change since the row was read, even in
+        the same transaction: a product edit sets stock before saving the product), and only the triggers'
+        writes are right."""
         if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
             deferred = self.get_deferred_fields()
             kwargs["update_fields"] = [
                 field.attname
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.attname not in deferred and field.attname != "stocked_variants"
+                if not field.primary_key and field.attname not in deferred and field.attname not in DATABASE_KEPT
             ]
         super().save(*args, **kwargs)
 

@@ -16,8 +16,9 @@ the database's own computation). The rows hanging off them (variants, stock, led
 in with the session's triggers off (``session_replication_role = replica``, when the role may set it):
 their only triggers are the foreign-key checks, each a look-up and a row lock on the parent just written
 in the same transaction, and the stock levels' count of stocked variants per product (inventory migration
-0005), one UPDATE of the product row per stocked variant. The loader writes that count with the product
-instead (the variants it plans with stock), which is what the triggers would have left. Any other trigger
+0005), one UPDATE of the product row per stocked variant, and the variants' sizes and colours on their product
+(catalog migration 0010). The loader writes that count and those values with the product instead (from the
+variants it plans), which is what the triggers would have left. Any other trigger
 on those tables, one this module does not know to reproduce, keeps every trigger on (``_trigger_bypass``),
 as does a role that may not turn them off: then the products go in with no count and the stock rows' own
 triggers count.
@@ -119,9 +120,12 @@ PRODUCT_FIELDS = (
 JSON_AT = PRODUCT_FIELDS.index("attributes")  # COPY takes JSON as text
 # Written with the products when the stock rows go in without their triggers (see the module's docstring).
 STOCKED_FIELD = "stocked_variants"
+# Written with the products when the variants go in without their triggers.
+OPTION_FIELDS = ("sizes", "colors")
 # The user triggers on the tables loaded with triggers off that the loader reproduces, or that cannot fire
-# for an INSERT: the stock levels' count of stocked variants (an INSERT fires only the first), and the guard
-# against moving a variant to another product (BEFORE UPDATE).
+# for an INSERT: the stock levels' count of stocked variants and the variants' sizes and colours on their
+# product (an INSERT fires only the first of each), and the guard against moving a variant to another product
+# (BEFORE UPDATE).
 REPRODUCED_TRIGGERS = frozenset(
     {
         "inventory_stock_flag_insert",
@@ -129,6 +133,10 @@ REPRODUCED_TRIGGERS = frozenset(
         "inventory_stock_flag_delete",
         "inventory_stock_flag_truncate",
         "catalog_variant_product_fixed",
+        "catalog_variant_options_insert",
+        "catalog_variant_options_update",
+        "catalog_variant_options_delete",
+        "catalog_variant_options_truncate",
     }
 )
 VARIANT_FIELDS = ("sku", "options", "size", "color", "price", "position")
@@ -139,10 +147,11 @@ REVIEW_FIELDS = ("user_id", "rating", "title", "body", "created_at")
 @dataclass(frozen=True)
 class _Bypass:
     """How the rows hanging off the products go in (PostgreSQL): with the session's triggers off or not,
-    and so whether the products carry their count of stocked variants themselves."""
+    and so whether the products carry their count of stocked variants and their sizes and colours themselves."""
 
     triggers_off: bool = False
     count_stocked: bool = False
+    list_options: bool = False
 
 
 @dataclass
@@ -446,9 +455,23 @@ def _trigger_bypass() -> _Bypass:
     if triggers - REPRODUCED_TRIGGERS:
         return _Bypass()
     counted = "inventory_stock_flag_insert" in triggers
-    if counted and STOCKED_FIELD not in {f.name for f in Product._meta.concrete_fields}:
+    listed = "catalog_variant_options_insert" in triggers
+    fields = {f.name for f in Product._meta.concrete_fields}
+    if (counted and STOCKED_FIELD not in fields) or (listed and not set(OPTION_FIELDS) <= fields):
         return _Bypass()  # a schema this code does not know: let the database count
-    return _Bypass(triggers_off=True, count_stocked=counted)
+    return _Bypass(triggers_off=True, count_stocked=counted, list_options=listed)
+
+
+def _options(variants: list[tuple], at: int) -> str:
+    """Product.sizes or .colors from the planned variants (VARIANT_FIELDS, value at ``at``), as the triggers of
+    catalog migration 0010 compute them: {lower-cased value: its least spelling}, as JSON text for COPY."""
+    spellings: dict[str, str] = {}
+    for row in variants:
+        value = row[at]
+        if value:
+            key = value.lower()
+            spellings[key] = min(spellings.get(key, value), value)
+    return json.dumps(spellings)
 
 
 @contextlib.contextmanager
@@ -479,7 +502,14 @@ def _copy_batch(plans, *, count: int, progress: Callable[[int], None], bypass: _
     """PostgreSQL: products are planned while their rows stream in, so the database works meanwhile."""
     now = timezone.now()
     variants, stock, images, reviews = [], [], [], []
-    fields = ("id", *PRODUCT_FIELDS, "updated_at", *((STOCKED_FIELD,) if bypass.count_stocked else ()))
+    fields = (
+        "id",
+        *PRODUCT_FIELDS,
+        "updated_at",
+        *((STOCKED_FIELD,) if bypass.count_stocked else ()),
+        *(OPTION_FIELDS if bypass.list_options else ()),
+    )
+    size_at, color_at = VARIANT_FIELDS.index("size"), VARIANT_FIELDS.index("color")
     with connection.cursor() as cursor:
         product_ids = _new_ids(cursor, Product, count)  # before the COPY: no other query may run during one
 
@@ -487,7 +517,18 @@ def _copy_batch(plans, *, count: int, progress: Callable[[int], None], bypass: _
             for n, (product_id, plan) in enumerate(zip(product_ids, plans, strict=True), 1):
                 row = plan.product
                 stocked = (sum(1 for on_hand in plan.stock if on_hand > 0),) if bypass.count_stocked else ()
-                yield (product_id, *row[:JSON_AT], json.dumps(row[JSON_AT]), *row[JSON_AT + 1 :], now, *stocked)
+                options = (
+                    (_options(plan.variants, size_at), _options(plan.variants, color_at)) if bypass.list_options else ()
+                )
+                yield (
+                    product_id,
+                    *row[:JSON_AT],
+                    json.dumps(row[JSON_AT]),
+                    *row[JSON_AT + 1 :],
+                    now,
+                    *stocked,
+                    *options,
+                )
                 variants.extend((product_id, *row) for row in plan.variants)
                 stock.extend(zip(plan.stock, repeat(plan.actor_id)))
                 images.extend((product_id, *row) for row in plan.images)

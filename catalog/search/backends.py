@@ -17,11 +17,9 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    Exists,
     Expression,
     ExpressionWrapper,
     FloatField,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -32,7 +30,7 @@ from django.urls import reverse
 
 from catalog.models import Product, Variant
 from catalog.search import SearchParams, SearchResult, results_cache
-from catalog.search.facets import count_and_facets
+from catalog.search.facets import PageOf, count_and_facets
 from catalog.search.query import ParsedQuery, Understanding, normalize_words, understand_query
 from catalog.search.spelling import Lookup, closest_words
 from catalog.selectors.categories import category_tree, descendant_ids
@@ -238,32 +236,37 @@ class SearchBackend:
                 output_field=FloatField(),
             )
         variant = {"relaxed": relaxed, "pinned": list(pinned)}
-        count, facets = self._totals(matching, params, query, variant)
         offset, limit = max(params.offset, 0), min(max(params.limit, 1), MAX_LIMIT)
-        products = []
-        if offset < count:
-            sort = self._sort(params, query)
-            key = results_cache.key("page", params, query, sort=sort, offset=offset, limit=limit, **variant)
-            ranked = results_cache.get(key, count=count)
+        sort = self._sort(params, query)
+        page_key = results_cache.key("page", params, query, sort=sort, offset=offset, limit=limit, **variant)
+        totals_key = results_cache.key("totals", params, query, **variant)
+        totals = results_cache.get(totals_key)
+        ranked = None
+        if totals is not None and (totals[1] is not None or not params.with_facets):
+            count, facets = totals[0], (totals[1] if params.with_facets else None)
+        else:
+            if sort == "relevance":
+                # Ranking reads every match anyway: the count, the facets and the page from one reading of them.
+                ordered, order_by = self._ordered(matching, query, sort=sort, boost=boost)
+                count, facets, ranked = count_and_facets(
+                    ordered,
+                    category_id=params.category_id,
+                    with_facets=params.with_facets,
+                    page=PageOf(order_by=order_by, offset=offset, limit=limit),
+                )
+                results_cache.put(page_key, ranked, count=count)
+            elif params.with_facets:  # a page in another order comes from an index, by itself
+                count, facets, _ = count_and_facets(matching, category_id=params.category_id)
+            else:
+                count, facets = matching.count(), None
+            results_cache.put(totals_key, (count, facets), count=count)
+        if ranked is None and offset < count:
+            ranked = results_cache.get(page_key, count=count)
             if ranked is None:
                 ranked = self._page_ids(matching, query, sort=sort, offset=offset, limit=limit, boost=boost)
-                results_cache.put(key, ranked, count=count)
-            products = self._load(ranked, relevance=sort == "relevance")
+                results_cache.put(page_key, ranked, count=count)
+        products = self._load(ranked, relevance=sort == "relevance") if ranked else []
         return SearchResult(products=products, count=count, facets=facets, query=params.q)
-
-    def _totals(
-        self, matching: QuerySet, params: SearchParams, query: ParsedQuery, variant: dict
-    ) -> tuple[int, dict | None]:
-        key = results_cache.key("totals", params, query, **variant)
-        cached = results_cache.get(key)
-        if cached is not None and (cached[1] is not None or not params.with_facets):
-            return cached[0], (cached[1] if params.with_facets else None)
-        if params.with_facets:
-            count, facets = count_and_facets(matching, category_id=params.category_id)
-        else:
-            count, facets = matching.count(), None
-        results_cache.put(key, (count, facets), count=count)
-        return count, facets
 
     def _sort(self, params: SearchParams, query: ParsedQuery) -> str:
         sort = params.sort or "relevance"
@@ -271,23 +274,31 @@ class SearchBackend:
             return "newest"  # nothing to be relevant to
         return sort if sort == "relevance" or sort in ORDERINGS else "newest"
 
+    def _ordered(
+        self, matching: QuerySet, query: ParsedQuery, *, sort: str, boost=None
+    ) -> tuple[QuerySet, tuple[str, ...]]:
+        """``matching`` with what ``sort`` orders by (``rank`` for relevance), and that order. A ``boost``
+        outweighs any difference of the engine's rank."""
+        if sort != "relevance":
+            return matching, ORDERINGS[sort]
+        rank = self.rank(query) if query else Value(0.0)
+        if boost is not None:
+            sign = 1 if self.higher_rank_is_better else -1
+            rank = ExpressionWrapper(
+                Coalesce(rank, Value(0.0), output_field=FloatField()) + Value(sign * BOOST_SCALE) * boost,
+                output_field=FloatField(),
+            )
+        return matching.annotate(rank=rank), ("-rank" if self.higher_rank_is_better else "rank", "-rating", "id")
+
     def _page_ids(
         self, matching: QuerySet, query: ParsedQuery, *, sort: str, offset: int, limit: int, boost=None
     ) -> list:
         """``[(id, rank or None), ...]`` of one page, in order: a narrow query, so sorting thousands of
-        matches moves ids and sort keys only. A ``boost`` outweighs any difference of the engine's rank."""
+        matches moves ids and sort keys only."""
+        ordered, order_by = self._ordered(matching, query, sort=sort, boost=boost)
+        ordered = ordered.order_by(*order_by)
         if sort == "relevance":
-            first = "-rank" if self.higher_rank_is_better else "rank"
-            rank = self.rank(query) if query else Value(0.0)
-            if boost is not None:
-                sign = 1 if self.higher_rank_is_better else -1
-                rank = ExpressionWrapper(
-                    Coalesce(rank, Value(0.0), output_field=FloatField()) + Value(sign * BOOST_SCALE) * boost,
-                    output_field=FloatField(),
-                )
-            ordered = matching.annotate(rank=rank).order_by(first, "-rating", "id")
             return [tuple(row) for row in ordered.values_list("pk", "rank")[offset : offset + limit]]
-        ordered = matching.order_by(*ORDERINGS[sort])
         return [(pk, None) for pk in ordered.values_list("pk", flat=True)[offset : offset + limit]]
 
     def _load(self, ranked: list, *, relevance: bool) -> list[Product]:
@@ -340,13 +351,12 @@ def filtered_products(params: SearchParams) -> QuerySet:
     if params.in_stock is not None:  # the product's own stocked-variants count, plus the few lapsed holds
         in_stock = inventory_selectors.in_stock_condition()
         products = products.filter(in_stock if params.in_stock else ~in_stock)
-    # A product matches a size (colour) when any of its variants has it; size and colour are checked
-    # separately, exactly as the facets count them.
-    for column, values in (("size", params.sizes), ("color", params.colors)):
+    # A product matches a size (colour) when any of its variants has it (Product.sizes / .colors, keyed by the
+    # lower-cased value); size and colour are checked separately, exactly as the facets count them.
+    for field, values in (("sizes", params.sizes), ("colors", params.colors)):
         lowered = _lowered(values)
         if lowered:
-            variants = Variant.objects.filter(product_id=OuterRef("pk")).alias(value=Lower(column))
-            products = products.filter(Exists(variants.filter(value__in=lowered)))
+            products = products.filter(**{f"{field}__has_any_keys": lowered})
     return products
 
 

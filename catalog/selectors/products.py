@@ -44,7 +44,7 @@ def product_cards_queryset(queryset: QuerySet[Product] | None = None) -> QuerySe
     count and the few lapsed holds), so it costs nothing more under an ORDER BY ... LIMIT over the whole
     catalog."""
     queryset = listed_products() if queryset is None else queryset
-    queryset = queryset.select_related("seller", "category").defer("search_vector")
+    queryset = queryset.select_related("seller", "category").defer("search_vector", "sizes", "colors")
     queryset = queryset.annotate(in_stock=inventory_selectors.product_in_stock())
     return queryset.prefetch_related(first_image_prefetch())
 
@@ -77,7 +77,10 @@ def listed_cards(ids: Iterable[int]) -> list[Product]:
 def _card_rows(ids: list[int]) -> dict[int, Product]:
     """Products by id (any status) with what a card shows but stock: two queries whatever the number."""
     products = {
-        p.pk: p for p in Product.objects.filter(pk__in=ids).select_related("seller", "category").defer("search_vector")
+        p.pk: p
+        for p in Product.objects.filter(pk__in=ids)
+        .select_related("seller", "category")
+        .defer("search_vector", "sizes", "colors")
     }
     # Every picture of these products, first ones first: a product has a handful, and this plain query costs far
     # less to build than a windowed "first picture per product" prefetch.
@@ -185,7 +188,12 @@ def _is_owner(product: Product, user) -> bool:
 
 def visible_product(*, product_id: int, user=None) -> Product:
     """The product with its seller and category, unless it is a draft someone else owns (ProductNotFound)."""
-    product = Product.objects.select_related("seller", "category").defer("search_vector").filter(pk=product_id).first()
+    product = (
+        Product.objects.select_related("seller", "category")
+        .defer("search_vector", "sizes", "colors")
+        .filter(pk=product_id)
+        .first()
+    )
     if product is None or (product.status == Product.Status.DRAFT and not _is_owner(product, user)):
         raise ProductNotFound()
     return product

@@ -24,6 +24,8 @@ takes them out of the way of ``migrate`` (SQLite checks every trigger when Djang
 
 from django.db import migrations
 
+from shop.sqlite_triggers import trigger_migration
+
 POSTGRES_FORWARD = [
     # A level's change, one row at a time (holds, sales, receipts, a seller's edit: a few rows per statement):
     # one taken from the old row's product when the old row counted, one added to the new row's product when
@@ -140,31 +142,6 @@ POSTGRES_BACKWARD = [
 ]
 
 
-def forward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        for statement in POSTGRES_FORWARD:
-            schema_editor.execute(statement)
-    elif vendor == "sqlite":
-        from inventory import sqlite_triggers
-
-        with schema_editor.connection.cursor() as cursor:
-            sqlite_triggers.install(cursor)
-
-
-def backward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        for statement in POSTGRES_BACKWARD:
-            schema_editor.execute(statement)
-    elif vendor == "sqlite":
-        from inventory import sqlite_triggers
-
-        with schema_editor.connection.cursor() as cursor:
-            sqlite_triggers.uninstall(cursor)
-            cursor.execute("UPDATE catalog_product SET stocked_variants = 0 WHERE stocked_variants <> 0")
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("inventory", "0004_stockmovement_note"),
@@ -172,5 +149,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(forward, backward),
+        trigger_migration(
+            postgres_forward=POSTGRES_FORWARD,
+            postgres_backward=POSTGRES_BACKWARD,
+            sqlite="inventory.sqlite_triggers.STOCK_FLAG",
+            sqlite_backward=("UPDATE catalog_product SET stocked_variants = 0 WHERE stocked_variants <> 0",),
+        ),
     ]

@@ -268,3 +268,32 @@ def test_without_its_indexes_a_page_is_caught_reading_a_whole_table(catalogue, c
         cursor.execute("DROP INDEX catalog_variant_color_lower, catalog_variant_size_lower")
     reads = whole_table_reads(client, PAGES["search page, words never together"](catalogue))
     assert "catalog_variant" in {table for tables in reads.values() for table in tables}
+
+
+def rows_read(sql: str, table: str = "catalog_product") -> int:
+    """The rows PostgreSQL's plan for ``sql`` actually reads from ``table`` (kept or filtered out), run once."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+        (plan,) = cursor.fetchone()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    read, nodes = 0, [plan[0]["Plan"]]
+    while nodes:
+        node = nodes.pop()
+        if node.get("Relation Name") == table:
+            loops = node.get("Actual Loops", 1)
+            read += (node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)) * loops
+        nodes += node.get("Plans", [])
+    return read
+
+
+def test_similar_products_read_a_few_rows_either_side_of_the_price_not_the_whole_category(catalogue):
+    """The content fallback of "similar products" (product pages, a shopper's landing rows): at most the limit
+    on each side of the price, for the same brand and for any, whatever the category's size (1,000 here)."""
+    from recommendations import selectors
+
+    limit = 8
+    with CaptureQueriesContext(connection) as captured:
+        found = selectors.content_fallback_ids(product_id=catalogue.product_id, limit=limit)
+    assert len(found) == limit
+    assert rows_read(captured[-1]["sql"]) <= 4 * limit + 1

@@ -260,6 +260,9 @@ def test_child_rows_loaded_with_triggers_off_leave_exactly_what_the_triggers_lea
     assert fast["vocabulary"]
     if bypass.count_stocked:  # the loader counted the stocked variants, the triggers did not
         assert any(dict(row[1:])["stocked_variants"] > 1 for row in fast["products"])
+    assert bypass.list_options == ("sizes" in {f.name for f in Product._meta.concrete_fields})
+    if bypass.list_options:  # the loader listed the sizes and colours, the triggers did not
+        assert any(len(dict(row[1:])["sizes"]) > 1 and dict(row[1:])["colors"] for row in fast["products"])
 
     Product.objects.all().delete()
     SearchTerm.objects.all().delete()
