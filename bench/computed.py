@@ -26,9 +26,11 @@ os.environ["SEARCH_CACHE_SECONDS"] = "0"  # every search computed
 def _summary(times: dict[str, list[float]]) -> None:
     for label, values in times.items():
         print(f"{label[:32]:32s} best {min(values):7.1f}  median {statistics.median(values):7.1f}")
-    later = sorted(v for values in times.values() for v in values[1:])
-    p95 = later[min(len(later) - 1, round(0.95 * (len(later) - 1)))]
-    print(f"all but the first round: p50 {statistics.median(later):.1f} ms, p95 {p95:.1f} ms, max {later[-1]:.1f} ms")
+    from workloads import _percentile
+
+    later = [v for values in times.values() for v in values[1:]]
+    p50, p95 = _percentile(later, 50), _percentile(later, 95)
+    print(f"all but the first round: p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(later):.1f} ms")
 
 
 def search(rounds: int = 3) -> None:

@@ -101,8 +101,8 @@ class Product(models.Model):
             models.Index(fields=["seller", "-created_at"], name="catalog_prod_seller_new"),
             # Counting the listed products in stock from the index alone (the id for the lapsed holds' test).
             models.Index(fields=["status", "stocked_variants", "id"], name="catalog_prod_status_stocked"),
-            # Listed products of a category nearest a price, of any brand or of one (recommendations' content
-            # fallback reads a few on either side of a price instead of every product of the category).
+            # Listed products of a category nearest a price, of any brand or of one (selectors.near_in_price_ids
+            # reads a few on either side of a price instead of every product of the category).
             models.Index(
                 fields=["category", "price", "id"], name="catalog_prod_listed_cat_price", condition=Q(status="active")
             ),

@@ -9,9 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Case, F, FloatField, Sum, Value, When
-from django.db.models.functions import Upper
 
 from catalog import selectors as catalog_selectors
 from recommendations import services
@@ -62,36 +60,10 @@ def similar_product_ids(*, product_id: int, limit: int = 6) -> list[int]:
 
 def content_fallback_ids(*, product_id: int, limit: int, exclude: Iterable[int] = ()) -> list[int]:
     """Listed products of the same category at a similar price (within SIMILAR_PRICE_RATIO), the same brand first,
-    then the closest price, then by id; one query on PostgreSQL (none for an unknown product or one without a
-    category).
-
-    Read as the nearest prices on either side, for the same brand and for any brand: four index ranges of at most
-    ``limit`` rows each, in the order of catalog's (category, price, id) and (category, brand, price, id) indexes of
-    listed products, so a category of a hundred thousand products costs what one of ten does; their union holds
-    the answer. (Where more than ``limit`` products under the price tie on theirs, the highest ids of them are
-    the ones read.)"""
-    product = catalog_selectors.listed_products().filter(pk=product_id).values("category_id", "brand", "price").first()
-    if product is None or product["category_id"] is None or limit <= 0:
-        return []
-    price = product["price"]
-    same_category = (
-        catalog_selectors.listed_products()
-        .filter(category_id=product["category_id"])
-        .exclude(pk__in=[product_id, *exclude])
-        .alias(brand_upper=Upper("brand"))
-        .annotate(same_brand=Case(When(brand_upper=Upper(Value(product["brand"])), then=Value(0)), default=Value(1)))
+    then the closest price (catalog's ``near_in_price_ids``: index ranges, whatever the category's size)."""
+    return catalog_selectors.near_in_price_ids(
+        product_id=product_id, limit=limit, ratio=SIMILAR_PRICE_RATIO, exclude=exclude
     )
-    ranges = []
-    for rows in (same_category.filter(brand_upper=Upper(Value(product["brand"]))), same_category):
-        above = rows.filter(price__gte=price, price__lte=price * SIMILAR_PRICE_RATIO).order_by("price", "pk")
-        below = rows.filter(price__lt=price, price__gte=price / SIMILAR_PRICE_RATIO).order_by("-price", "-pk")
-        ranges += [part.values_list("pk", "price", "same_brand")[:limit] for part in (above, below)]
-    if connection.features.supports_slicing_ordering_in_compound:
-        found = list(ranges[0].union(*ranges[1:], all=True))
-    else:  # SQLite: no ORDER BY ... LIMIT inside a UNION
-        found = [row for part in ranges for row in part]
-    ranked = sorted(set(found), key=lambda row: (row[2], abs(row[1] - price), row[0]))
-    return [pk for pk, _, _ in ranked[:limit]]
 
 
 def similar_products(*, product_id: int, limit: int = 6) -> list:

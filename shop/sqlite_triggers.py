@@ -84,24 +84,22 @@ def trigger_migration(
     from django.db import migrations
     from django.utils.module_loading import import_string
 
-    def forward(apps, schema_editor):
+    def run(schema_editor, *, forward: bool) -> None:
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
-            for statement in postgres_forward:
+            for statement in postgres_forward if forward else postgres_backward:
                 schema_editor.execute(statement)
         elif vendor == "sqlite":
+            trigger_set = import_string(sqlite)
             with schema_editor.connection.cursor() as cursor:
-                import_string(sqlite).install(cursor)
-
-    def backward(apps, schema_editor):
-        vendor = schema_editor.connection.vendor
-        if vendor == "postgresql":
-            for statement in postgres_backward:
-                schema_editor.execute(statement)
-        elif vendor == "sqlite":
-            with schema_editor.connection.cursor() as cursor:
-                import_string(sqlite).uninstall(cursor)
+                if forward:
+                    trigger_set.install(cursor)
+                    return
+                trigger_set.uninstall(cursor)
                 for statement in sqlite_backward:
                     cursor.execute(statement)
 
-    return migrations.RunPython(forward, backward)
+    return migrations.RunPython(
+        lambda apps, schema_editor: run(schema_editor, forward=True),
+        lambda apps, schema_editor: run(schema_editor, forward=False),
+    )

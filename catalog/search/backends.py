@@ -241,25 +241,13 @@ class SearchBackend:
         page_key = results_cache.key("page", params, query, sort=sort, offset=offset, limit=limit, **variant)
         totals_key = results_cache.key("totals", params, query, **variant)
         totals = results_cache.get(totals_key)
-        ranked = None
         if totals is not None and (totals[1] is not None or not params.with_facets):
-            count, facets = totals[0], (totals[1] if params.with_facets else None)
+            count, facets, ranked = totals[0], (totals[1] if params.with_facets else None), None
         else:
-            if sort == "relevance":
-                # Ranking reads every match anyway: the count, the facets and the page from one reading of them.
-                ordered, order_by = self._ordered(matching, query, sort=sort, boost=boost)
-                count, facets, ranked = count_and_facets(
-                    ordered,
-                    category_id=params.category_id,
-                    with_facets=params.with_facets,
-                    page=PageOf(order_by=order_by, offset=offset, limit=limit),
-                )
-                results_cache.put(page_key, ranked, count=count)
-            elif params.with_facets:  # a page in another order comes from an index, by itself
-                count, facets, _ = count_and_facets(matching, category_id=params.category_id)
-            else:
-                count, facets = matching.count(), None
+            count, facets, ranked = self._count(matching, params, query, sort=sort, page=(offset, limit), boost=boost)
             results_cache.put(totals_key, (count, facets), count=count)
+            if ranked is not None:
+                results_cache.put(page_key, ranked, count=count)
         if ranked is None and offset < count:
             ranked = results_cache.get(page_key, count=count)
             if ranked is None:
@@ -267,6 +255,26 @@ class SearchBackend:
                 results_cache.put(page_key, ranked, count=count)
         products = self._load(ranked, relevance=sort == "relevance") if ranked else []
         return SearchResult(products=products, count=count, facets=facets, query=params.q)
+
+    def _count(
+        self, matching: QuerySet, params: SearchParams, query: ParsedQuery, *, sort: str, page: tuple[int, int], boost
+    ) -> tuple[int, dict | None, list | None]:
+        """``(count, facets or None, page or None)``: a relevance ranking reads every match anyway, so its first
+        page comes from the same reading of them as the count and the facets; a page in another order comes from
+        an index, by itself (None here)."""
+        if sort == "relevance":
+            ordered, order_by = self._ordered(matching, query, sort=sort, boost=boost)
+            offset, limit = page
+            return count_and_facets(
+                ordered,
+                category_id=params.category_id,
+                with_facets=params.with_facets,
+                page=PageOf(order_by=order_by, offset=offset, limit=limit),
+            )
+        if params.with_facets:
+            count, facets, _ = count_and_facets(matching, category_id=params.category_id)
+            return count, facets, None
+        return matching.count(), None, None
 
     def _sort(self, params: SearchParams, query: ParsedQuery) -> str:
         sort = params.sort or "relevance"

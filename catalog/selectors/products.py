@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, Prefetch, QuerySet, prefetch_related_objects
-from django.db.models.functions import Lower
+from django.db import connection
+from django.db.models import Case, Count, Exists, Prefetch, QuerySet, Value, When, prefetch_related_objects
+from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 
 from catalog.errors import NotProductOwner, ProductNotFound
@@ -24,11 +26,47 @@ from shop.money import to_str
 
 # The same attribute the search backends prefetch into, so a page they loaded needs no second query.
 CARD_IMAGES = "first_images"
+# Columns no page shows (search and facets read them in SQL): left out of the products pages load.
+SEARCH_ONLY_FIELDS = ("search_vector", "sizes", "colors")
 
 
 def listed_products() -> QuerySet[Product]:
     """Products buyers can browse: active ones only."""
     return Product.objects.filter(status=Product.Status.ACTIVE)
+
+
+def near_in_price_ids(*, product_id: int, limit: int, ratio: Decimal, exclude: Iterable[int] = ()) -> list[int]:
+    """Ids of the listed products of ``product_id``'s category priced within ``ratio`` times its price either way,
+    the same brand first, then the closest price, then by id; one query on PostgreSQL (none for an unknown
+    product or one without a category).
+
+    Read as the nearest prices on either side, for the same brand and for any brand: four index ranges of at most
+    ``limit`` rows each, in the order of the (category, price, id) and (category, brand, price, id) indexes of
+    listed products, so a category of a hundred thousand products costs what one of ten does; their union holds
+    the answer. (Where more than ``limit`` products under the price tie on theirs, the highest ids of them are
+    the ones read.)"""
+    product = listed_products().filter(pk=product_id).values("category_id", "brand", "price").first()
+    if product is None or product["category_id"] is None or limit <= 0:
+        return []
+    price, brand = product["price"], Upper(Value(product["brand"]))
+    same_category = (
+        listed_products()
+        .filter(category_id=product["category_id"])
+        .exclude(pk__in=[product_id, *exclude])
+        .alias(brand_upper=Upper("brand"))
+        .annotate(same_brand=Case(When(brand_upper=brand, then=Value(0)), default=Value(1)))
+    )
+    ranges = []
+    for rows in (same_category.filter(brand_upper=brand), same_category):
+        above = rows.filter(price__gte=price, price__lte=price * ratio).order_by("price", "pk")
+        below = rows.filter(price__lt=price, price__gte=price / ratio).order_by("-price", "-pk")
+        ranges += [part.values_list("pk", "price", "same_brand")[:limit] for part in (above, below)]
+    if connection.features.supports_slicing_ordering_in_compound:
+        found = list(ranges[0].union(*ranges[1:], all=True))
+    else:  # SQLite: no ORDER BY ... LIMIT inside a UNION
+        found = [row for part in ranges for row in part]
+    ranked = sorted(set(found), key=lambda row: (row[2], abs(row[1] - price), row[0]))
+    return [pk for pk, _, _ in ranked[:limit]]
 
 
 def first_image_prefetch() -> Prefetch:
@@ -44,7 +82,7 @@ def product_cards_queryset(queryset: QuerySet[Product] | None = None) -> QuerySe
     count and the few lapsed holds), so it costs nothing more under an ORDER BY ... LIMIT over the whole
     catalog."""
     queryset = listed_products() if queryset is None else queryset
-    queryset = queryset.select_related("seller", "category").defer("search_vector", "sizes", "colors")
+    queryset = queryset.select_related("seller", "category").defer(*SEARCH_ONLY_FIELDS)
     queryset = queryset.annotate(in_stock=inventory_selectors.product_in_stock())
     return queryset.prefetch_related(first_image_prefetch())
 
@@ -78,9 +116,7 @@ def _card_rows(ids: list[int]) -> dict[int, Product]:
     """Products by id (any status) with what a card shows but stock: two queries whatever the number."""
     products = {
         p.pk: p
-        for p in Product.objects.filter(pk__in=ids)
-        .select_related("seller", "category")
-        .defer("search_vector", "sizes", "colors")
+        for p in Product.objects.filter(pk__in=ids).select_related("seller", "category").defer(*SEARCH_ONLY_FIELDS)
     }
     # Every picture of these products, first ones first: a product has a handful, and this plain query costs far
     # less to build than a windowed "first picture per product" prefetch.
@@ -189,10 +225,7 @@ def _is_owner(product: Product, user) -> bool:
 def visible_product(*, product_id: int, user=None) -> Product:
     """The product with its seller and category, unless it is a draft someone else owns (ProductNotFound)."""
     product = (
-        Product.objects.select_related("seller", "category")
-        .defer("search_vector", "sizes", "colors")
-        .filter(pk=product_id)
-        .first()
+        Product.objects.select_related("seller", "category").defer(*SEARCH_ONLY_FIELDS).filter(pk=product_id).first()
     )
     if product is None or (product.status == Product.Status.DRAFT and not _is_owner(product, user)):
         raise ProductNotFound()

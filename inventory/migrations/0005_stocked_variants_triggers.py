@@ -18,8 +18,9 @@ exists at that moment; insert products with stocked_variants 0 (the column's def
 count, or write the count with the products and insert the stock rows before their variants (the foreign keys
 are checked at commit), never both. Each counted statement updates every product it touches once.
 
-SQLite (the embedded default): row triggers with the same effect, in inventory/sqlite_triggers.py, which also
-takes them out of the way of ``migrate`` (SQLite checks every trigger when Django rebuilds a table).
+SQLite (the embedded default): row triggers with the same effect, in inventory/sqlite_triggers.py, a
+``shop.sqlite_triggers.TriggerSet`` kept out of the way of ``migrate`` (SQLite checks every trigger when Django
+rebuilds a table).
 """
 
 from django.db import migrations
