@@ -13,7 +13,7 @@ DEMO_PRODUCTS ?= 2000
 BENCH_DATABASE_URL ?=
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: install run test test-fast lint format migrate seed worker beat chromium bench bench-import clean
+.PHONY: install run test test-fast lint format migrate seed worker beat chromium nginx cluster bench bench-import clean
 
 install: $(STAMP)
 
@@ -45,8 +45,28 @@ chromium:
 	  else echo "chromium is missing: sudo apt-get install chromium (browser tests will be skipped)"; fi; \
 	fi
 
+# Debian's nginx for `make cluster` and its test (installed when missing and running as root, without starting
+# Debian's own nginx service: it would take port 80 and keep running).
+nginx:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    policy_added=0; \
+	    if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && \
+	      chmod 755 /usr/sbin/policy-rc.d && policy_added=1; fi; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null); status=$$?; \
+	    [ $$policy_added = 1 ] && rm -f /usr/sbin/policy-rc.d; \
+	    [ $$status = 0 ] || { echo "could not install nginx with apt-get"; exit 1; }; \
+	  else echo "nginx is missing: sudo apt-get install nginx-light"; exit 1; fi; \
+	fi
+
+# The store on many processes of this machine, as on many machines: nginx on CLUSTER_PORT (8080) balancing two
+# gunicorn nodes, a Celery worker and beat on RabbitMQ, PostgreSQL as a primary and a streaming replica
+# (var/cluster); Ctrl-C stops it all (tools/cluster.py).
+cluster: install nginx
+	$(BIN)/python tools/cluster.py up
+
 # The whole suite against the real PostgreSQL and Redis on this machine, plus the browser tests.
-test: install chromium
+test: install chromium nginx
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
 
 # Style, then the layers and public surfaces (import-linter), then the lock lint: no select_for_update

@@ -37,6 +37,7 @@ from sellers import selectors as seller_selectors
 from shop import activity, public_cache
 from shop.api.fields import MoneyField
 from shop.api.pagination import page_body, page_serializer
+from shop.db_router import reads_from_replica
 from shop.money import to_str
 
 PUBLIC_MAX_AGE = 60
@@ -508,6 +509,7 @@ class ProductListCreateView(PublicReadMixin, GenericAPIView):
         parameters=[ProductQuerySerializer],
         responses={200: ProductPageSerializer},
     )
+    @reads_from_replica
     def get(self, request):
         query = ProductQuerySerializer.from_query(request.query_params)
         query.is_valid(raise_exception=True)
@@ -554,6 +556,7 @@ class ProductDetailView(PublicReadMixin, GenericAPIView):
     @extend_schema(
         operation_id="products_retrieve", summary="A product's detail", responses={200: ProductDetailSerializer}
     )
+    @reads_from_replica
     def get(self, request, product_id: int):
         response = _detail_response(product_id=product_id, user=request.user)
         return response if response.has_header("Cache-Control") else public(response)
@@ -774,6 +777,7 @@ class ReviewListCreateView(PublicReadMixin, GenericAPIView):
         summary="A product's reviews",
         responses={200: ReviewSerializer(many=True)},
     )
+    @reads_from_replica
     def get(self, request, product_id: int):
         product = selectors.visible_product(product_id=product_id, user=request.user)
         page = self.paginate_queryset(selectors.reviews_for(product_id=product.pk))
@@ -800,6 +804,7 @@ class CategoryListView(GenericAPIView):
     pagination_class = None
 
     @extend_schema(operation_id="categories_list", summary="The category tree", responses={200: CategoryListSerializer})
+    @reads_from_replica
     def get(self, request):
         categories = [
             {

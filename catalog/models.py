@@ -1,5 +1,8 @@
 """The catalog: a category tree, products owned by sellers, their variants, images and reviews."""
 
+from pathlib import PurePosixPath
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -170,7 +173,9 @@ class Variant(models.Model):
 
 
 def product_image_path(instance: "ProductImage", filename: str) -> str:
-    return f"products/{instance.product_id}/{filename}"
+    """A name no file ever had (products/<product>/<random>.<ext>), whatever the upload was called: media are
+    cached as immutable, so a name must never be used again for other content, even after its file is gone."""
+    return f"products/{instance.product_id}/{uuid.uuid4().hex}{PurePosixPath(filename).suffix.lower()}"
 
 
 class ProductImage(models.Model):

@@ -27,6 +27,7 @@ from catalog.selectors import pages
 from catalog.selectors.categories import CategoryNode, ancestors, category_by_slug_or_id, category_tree
 from sellers import selectors as sellers_selectors
 from shop import activity, money
+from shop.db_router import reads_from_replica
 from shop.errors import DomainError
 
 # --- Category and search listings --------------------------------------------------------------------
@@ -293,6 +294,7 @@ def _past_the_end(request: HttpRequest, form: BrowseForm, result: SearchResult) 
     return _url_with(request, page=last if last > 1 else None)
 
 
+@reads_from_replica
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     node = category_by_slug_or_id(slug)  # CategoryNotFound is the 404 page
     if node.slug != slug:
@@ -319,6 +321,7 @@ def _url_with_path(request: HttpRequest, path: str) -> str:
     return f"{path}?{query}" if query else path
 
 
+@reads_from_replica
 def search(request: HttpRequest) -> HttpResponse:
     form = BrowseForm(request.GET)
     query = form.value("q", "")
@@ -356,6 +359,7 @@ def search(request: HttpRequest) -> HttpResponse:
 STORE_SORTS = tuple(s for s in SORTS if s != "relevance")  # the category page's sorts
 
 
+@reads_from_replica
 def store(request: HttpRequest, slug: str) -> HttpResponse:
     seller = sellers_selectors.seller_by_slug(slug=slug)  # StoreNotFound is the 404 page
     form = BrowseForm(request.GET)  # only its sort and page are read here
@@ -474,6 +478,7 @@ def _reviews_pagination(request: HttpRequest, page: pages.ProductPage) -> dict |
     }
 
 
+@reads_from_replica
 def product(request: HttpRequest, product_id: int, slug: str | None = None) -> HttpResponse:
     page = pages.product_page(product_id=product_id, user=request.user, reviews_page=_reviews_page(request))
     canonical = pages.product_url(page.product)

@@ -12,6 +12,13 @@ STOCK_LOW = declare_event(
     fields={"alert_id": int, "seller_id": int, "variant_id": int, "sku": str, "available": int, "threshold": int},
 )
 
+STOCK_AVAILABILITY_CHANGED = declare_event(
+    "stock.availability_changed",
+    description="Variants went in or out of stock (units on hand above those held, or no longer). Published only "
+    "when search keeps an index outside the database (SEARCH_BACKEND=elasticsearch).",
+    fields={"variant_ids": list[int]},
+)
+
 
 @subscriber("stock.low", name="inventory.email_low_stock_alert")
 def email_low_stock_alert(*, event_id: str, alert_id: int, **_) -> None:

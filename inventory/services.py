@@ -70,6 +70,7 @@ def set_on_hand(
         _write_on_hand(level=level, quantity=quantity, actor=actor, reason=reason, reference=reference, note=note)
         if level.on_hand != before:
             _review_low_stock(levels=[level])
+            _announce_availability(levels=[level], on_hand_before={variant_id: before})
         return level
 
 
@@ -91,6 +92,7 @@ def adjust_on_hand(*, variant_id: int, delta: int, note: str, actor, reason: str
         _write_on_hand(level=level, quantity=quantity, actor=actor, reason=reason, reference="", note=note)
         if level.on_hand != before:
             _review_low_stock(levels=[level])
+            _announce_availability(levels=[level], on_hand_before={variant_id: before})
         return level
 
 
@@ -111,6 +113,7 @@ def set_on_hand_many(
         for variant_id, quantity in sorted(quantities.items()):
             _write_on_hand(level=levels[variant_id], quantity=quantity, actor=actor, reason=reason, reference=reference)
         _review_low_stock(levels=[level for variant_id, level in levels.items() if level.on_hand != before[variant_id]])
+        _announce_availability(levels=levels.values(), on_hand_before=before)
         return {variant_id: levels[variant_id] for variant_id in sorted(quantities)}
 
 
@@ -173,6 +176,25 @@ def _write_on_hand(
         note=note.strip()[: StockMovement._meta.get_field("note").max_length],
     )
     return level
+
+
+def _announce_availability(
+    *, levels: Iterable[StockLevel], on_hand_before: Mapping[int, int | tuple[int, int]]
+) -> None:
+    """Publish ``stock.availability_changed`` for the variants of ``levels`` that went in or out of stock (on hand
+    above held, or no longer), given each one's on hand (or (on hand, held)) before the change: only when search
+    keeps an index outside the database (SEARCH_BACKEND=elasticsearch), so the purchase path costs nothing more
+    otherwise. (A hold lapsing makes units available with no write: such a product is reindexed at its next change.)"""
+    if settings.SEARCH_BACKEND != "elasticsearch":
+        return
+    flipped = []
+    for level in levels:
+        before = on_hand_before[level.variant_id]
+        on_hand, held = before if isinstance(before, tuple) else (before, level.held)
+        if (on_hand > held) != (level.on_hand > level.held):
+            flipped.append(level.variant_id)
+    if flipped:
+        publish("stock.availability_changed", variant_ids=sorted(flipped))
 
 
 # --- Holds ---------------------------------------------------------------------------------------
@@ -343,6 +365,7 @@ def _shift_levels(
     """
     now = timezone.now()
     ids = sorted(shifts)
+    before = {variant_id: (levels[variant_id].on_hand, levels[variant_id].held) for variant_id in ids}
     changes = {
         name: Cast(
             Case(*[When(variant_id=variant_id, then=F(name) + shifts[variant_id][i]) for variant_id in ids]),
@@ -355,6 +378,7 @@ def _shift_levels(
         level.on_hand += on_hand
         level.held += held
         level.updated_at = now
+    _announce_availability(levels=[levels[variant_id] for variant_id in ids], on_hand_before=before)
     movements = [
         StockMovement(
             variant_id=variant_id,

@@ -69,11 +69,21 @@ class Order(models.Model):
         default=0,
         help_text="Refunds claimed for cancelled and returned items (never more than the total).",
     )
+    checkout_key = models.CharField(
+        max_length=255,
+        blank=True,
+        default="",
+        help_text="The checkout request's Idempotency-Key, kept with the order it made in the same transaction.",
+    )
 
     class Meta:
         ordering = ["-placed_at", "-id"]
         indexes = [
             models.Index(fields=["buyer", "-placed_at"], name="orders_order_buyer_placed"),
+            # A retried checkout finds the order its key made (orders.services.place_order).
+            models.Index(
+                fields=["buyer", "checkout_key"], condition=~Q(checkout_key=""), name="orders_order_checkout_key"
+            ),
             # The expiry sweep reads only the unpaid orders.
             models.Index(
                 fields=["expires_at"],

@@ -21,6 +21,7 @@ from logistics import selectors as logistics_selectors
 from orders import charts, selectors, stats
 from sellers import selectors as seller_selectors
 from shop.currency import currency_symbol
+from shop.db_router import reads_from_replica
 from shop.money import format_money
 
 PERIOD_LABELS = {1: "Today", 7: "7 days", 30: "30 days", 90: "90 days"}
@@ -83,6 +84,7 @@ def _figures(figures: stats.SellerStats) -> list[Figure]:
 @never_cache
 @login_required
 @require_http_methods(["GET"])
+@reads_from_replica
 def seller_overview(request: HttpRequest) -> HttpResponse:
     """The signed-in seller's figures for ``?days=`` (today, 7, 30 or 90 days; 30 by default); a buyer gets 403."""
     seller = seller_selectors.seller_of(user=request.user)

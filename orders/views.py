@@ -54,6 +54,7 @@ from payments import selectors as payment_selectors
 from sellers import selectors as seller_selectors
 from shop.api import idempotency
 from shop.currency import currency_symbol
+from shop.db_router import reads_from_replica
 from shop.errors import DomainError
 from shop.money import format_money
 from shop.throttles import throttled
@@ -419,6 +420,7 @@ def _after_purchase_context(view: selectors.BuyerOrderView) -> dict:
 @never_cache
 @login_required
 @require_http_methods(["GET"])
+@reads_from_replica
 def order_list(request: HttpRequest) -> HttpResponse:
     """ "Your orders": the buyer's orders, newest first, optionally between two dates (both inclusive)."""
     form = OrderFilterForm(request.GET or None)

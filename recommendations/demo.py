@@ -45,7 +45,7 @@ def structured_history(
     end: datetime | None = None,
 ) -> list[Purchase]:
     """A year of purchases by ``shoppers`` over ``products``: tastes, bundles bought together, seasons."""
-    rng = random.Random(seed)  # noqa: S311  # nosec B311 - demo data
+    rng = random.Random(seed)  # noqa: S311 - demo data  # nosec B311
     end = end or datetime(2026, 12, 1, tzinfo=UTC)
     by_category: dict[int, list[DemoProduct]] = defaultdict(list)
     for product in sorted(products, key=lambda p: p.product_id):

@@ -101,7 +101,7 @@ def popularity_recommender(ranking: Sequence[int]) -> Recommender:
 
 def random_recommender(catalogue: Sequence[int], *, seed: int = 13) -> Recommender:
     """``k`` products the customer has not bought, picked at random (seeded: the same every run)."""
-    rng = random.Random(seed)  # noqa: S311  # nosec B311 - a baseline, not security
+    rng = random.Random(seed)  # noqa: S311 - a baseline, not security  # nosec B311
 
     def recommend(history: set[int], k: int) -> list[int]:
         unseen = [product for product in catalogue if product not in history]

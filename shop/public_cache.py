@@ -105,7 +105,24 @@ def _cache():
 
 
 def _token() -> str:
-    return secrets.token_hex(8)
+    """A new version: when it was made (milliseconds, hex), then 8 random bytes."""
+    return f"{int(time.time() * 1000):x}-{secrets.token_hex(8)}"
+
+
+def _replica_caught_up(versions: str) -> bool:
+    """Whether an answer computed under these versions ("token.token...") may be kept. With a read replica
+    (shop.db_router) it may have been read there, and a replica lags: an answer computed right after a write,
+    under the new version, may show the data from before it, and would then outlive the lag by the entry's
+    whole lifetime. So answers are kept only under versions made more than REPLICA_PIN_SECONDS ago (the
+    bound the router already relies on for read-your-writes)."""
+    if not settings.DATABASE_REPLICA_URL:
+        return True
+    cutoff_ms = (time.time() - settings.REPLICA_PIN_SECONDS) * 1000
+    for token in versions.split("."):
+        made, dash, _ = token.partition("-")
+        if dash and int(made, 16) > cutoff_ms:
+            return False
+    return True
 
 
 class _Standing:
@@ -362,7 +379,8 @@ class PublicCacheMiddleware:
         patch_vary_headers(response, ("Cookie", "Authorization"))
         # Stored only if nothing that may hide a change (a missed bump, a remade connection) happened
         # in this process while the answer was computed.
-        lifetime = _lifetime(begun) if _STANDING.events == seen and not _STANDING.owed else 0
+        settled = _STANDING.events == seen and not _STANDING.owed and _replica_caught_up(versions)
+        lifetime = _lifetime(begun) if settled else 0
         if lifetime > 0:
             headers = [(k, v) for k, v in response.items() if k.lower() not in ("set-cookie", "x-cache")]
             entry = {
@@ -482,9 +500,10 @@ def pieces(name: str, *, product_ids, compute, timeout: int | None = None) -> di
         return values
     computed = compute(missing)
     values.update(computed)
-    if computed and _STANDING.events == seen and not _STANDING.owed:
+    keep = {pk: value for pk, value in computed.items() if _replica_caught_up(versions[pk])}
+    if keep and _STANDING.events == seen and not _STANDING.owed:
         try:
-            cache.set_many({keys[pk]: (versions[pk], value) for pk, value in computed.items()}, timeout)
+            cache.set_many({keys[pk]: (versions[pk], value) for pk, value in keep.items()}, timeout)
         except Exception:
             logger.warning("public_cache.unavailable", operation="store-piece", exc_info=True)
             _STANDING.distrust("store-piece", failed=True)

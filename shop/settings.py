@@ -5,10 +5,12 @@ e-mail, media on local disk, DEBUG on and a generated development secret. Each v
 README's settings table switches one piece to a real service; no code changes.
 """
 
+import copy
 from datetime import timedelta
 import hashlib
 from pathlib import Path
 import secrets
+from urllib.parse import urlsplit
 
 from celery.schedules import crontab
 import environ
@@ -69,6 +71,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Only for `manage.py search_index`: it connects to nothing until used, and indexes on no model save (below).
+    "django_elasticsearch_dsl",
     # the store
     "shop",
     "accounts",
@@ -152,6 +156,22 @@ else:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # JIT compilation costs ~100 ms on the large facet aggregates and gains nothing on short queries.
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# A streaming read replica (shop/db_router.py): catalog pages, search, order history and seller figures read
+# from it unless the visitor wrote in the last REPLICA_PIN_SECONDS; everything else reads the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_URL:
+    _replica = env.db_url_config(DATABASE_REPLICA_URL)
+    # Same options as the primary (connection age, health checks, jit off); under the test runner it mirrors
+    # default, as the test database lives on the primary and a hot standby cannot create one.
+    DATABASES["replica"] = {
+        **copy.deepcopy(DATABASES["default"]),
+        **{key: _replica[key] for key in ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT") if key in _replica},
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["shop.db_router.ReplicaRouter"]
+    MIDDLEWARE.append("shop.db_router.ReplicaPinMiddleware")  # after authentication: it pins the user too
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions -----------------------------------------------------------------------
@@ -331,8 +351,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# RabbitMQ only: publisher confirms, so a send returns once the broker holds the task and raises otherwise (the outbox
+# then makes the delivery due for redispatch at once) instead of returning when the task leaves our socket. Redis
+# keeps kombu's defaults (its visibility timeout is an hour, longer than any event retry's countdown).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True} if CELERY_BROKER_URL.startswith(("amqp", "pyamqp")) else {}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# One queue per deployment sharing a broker (make cluster and its test use their own).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULE: dict = {
     # Expired holds are swept at least once a minute (paying an expired order is refused anyway).
     "expire-unpaid-orders": {"task": "orders.tasks.expire_overdue_orders", "schedule": 30.0},
@@ -460,18 +486,75 @@ SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 DEV_SERVER_PORT = env.int("PORT", default=8000)
 
 # --- Static and media -------------------------------------------------------------------------
-STATIC_URL = "/static/"
+# Either may be a CDN's address (https://cdn.example.com/static/): pages then link there, and the CDN
+# fetches from this app at the URL's path (WhiteNoise serves /static/, SERVE_MEDIA /media/).
+STATIC_URL = env.str("STATIC_URL", default="/static/")
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Uploaded files from local disk are served by Django itself only in development (or when asked);
 # in production they live in object storage (MEDIA_STORAGE) or behind the web server.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
+# Media are never rewritten under the same name (product pictures get a fresh random name per upload,
+# catalog.models.product_image_path; S3 refuses to overwrite), so browsers and CDNs keep them this long
+# as immutable, from the bucket and from SERVE_MEDIA alike.
+MEDIA_CACHE_SECONDS = env.int("MEDIA_CACHE_SECONDS", default=60 * 60 * 24 * 365)
+MEDIA_CACHE_CONTROL = f"public, max-age={MEDIA_CACHE_SECONDS}, immutable"
+# Media in an S3-compatible bucket (django-storages): AWS S3, or MinIO and the like at MEDIA_S3_ENDPOINT_URL.
+# Without keys here, boto3 finds its own (AWS_ACCESS_KEY_ID, the instance's role, ~/.aws).
+MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
+MEDIA_S3_REGION = env.str("MEDIA_S3_REGION", default="") or None
+MEDIA_S3_ENDPOINT_URL = env.str("MEDIA_S3_ENDPOINT_URL", default="") or None
+# A CDN in front of the bucket (cdn.example.com, a host and optional path, no scheme): pages link there.
+MEDIA_S3_CUSTOM_DOMAIN = env.str("MEDIA_S3_CUSTOM_DOMAIN", default="") or None
+# Signed, expiring URLs for a private bucket (ignored with a custom domain). Pages are kept in the cache up
+# to PIECE_CACHE_SECONDS, so the expiry must stay well above that.
+MEDIA_S3_QUERYSTRING_AUTH = env.bool("MEDIA_S3_QUERYSTRING_AUTH", default=True)
+MEDIA_S3_QUERYSTRING_EXPIRE = env.int("MEDIA_S3_QUERYSTRING_EXPIRE", default=60 * 60)
+_MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if MEDIA_S3_BUCKET:
+    _MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "region_name": MEDIA_S3_REGION,
+            "endpoint_url": MEDIA_S3_ENDPOINT_URL,
+            "access_key": env.str("MEDIA_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
+            "custom_domain": MEDIA_S3_CUSTOM_DOMAIN,
+            "querystring_auth": MEDIA_S3_QUERYSTRING_AUTH,
+            "querystring_expire": MEDIA_S3_QUERYSTRING_EXPIRE,
+            "signature_version": "s3v4",  # buckets made since 2020 refuse SigV2 signed URLs
+            "file_overwrite": False,  # a repeated name gets a suffix: a cached (immutable) name never changes
+            "object_parameters": {"CacheControl": MEDIA_CACHE_CONTROL},
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": env.str("MEDIA_STORAGE", default="django.core.files.storage.FileSystemStorage")},
+    # MEDIA_STORAGE may name another class (with a bucket, one taking S3Storage's options).
+    "default": {**_MEDIA_STORAGE, "BACKEND": env.str("MEDIA_STORAGE", default=_MEDIA_STORAGE["BACKEND"])},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+
+def _origin(url: str | None) -> list[str]:
+    """The scheme and host of an absolute URL, for the Content Security Policy; none for a path."""
+    parts = urlsplit(url or "")
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+STATIC_ORIGINS = _origin(STATIC_URL)
+# Where pictures' URLs point: the CDN, else the S3 endpoint (path-style) or AWS's hosts for the bucket.
+if MEDIA_S3_BUCKET and MEDIA_S3_CUSTOM_DOMAIN:
+    MEDIA_ORIGINS = _origin(f"https://{MEDIA_S3_CUSTOM_DOMAIN}")
+elif MEDIA_S3_BUCKET and MEDIA_S3_ENDPOINT_URL:
+    MEDIA_ORIGINS = _origin(MEDIA_S3_ENDPOINT_URL)
+elif MEDIA_S3_BUCKET:
+    MEDIA_ORIGINS = [f"https://{MEDIA_S3_BUCKET}.s3.amazonaws.com"] + (
+        [f"https://{MEDIA_S3_BUCKET}.s3.{MEDIA_S3_REGION}.amazonaws.com"] if MEDIA_S3_REGION else []
+    )
+else:
+    MEDIA_ORIGINS = _origin(MEDIA_URL)
 # Hashed names never change content: a year in production. In development pages use the plain names
 # (whose content changes with every edit), so nothing is cached there.
 WHITENOISE_MAX_AGE = 0 if DEBUG else 60 * 60 * 24 * 365
@@ -489,21 +572,23 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Cookies only over HTTPS in production; SECURE_COOKIES=0 for a production-like store on plain-HTTP loopback
+# (make cluster).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content Security Policy (django-csp): every script and style comes from our own static files, never
-# inline. The API docs pages relax it for themselves (shop/urls.py). Images may also come from the media
-# storage or CDN origins listed in CSP_IMG_ORIGINS (e.g. https://media.example.com).
+# inline. The API docs pages relax it for themselves (shop/urls.py). Static files may come from STATIC_URL's
+# CDN origin; images also from the media's (MEDIA_ORIGINS) and those listed in CSP_IMG_ORIGINS.
+_IMG_ORIGINS = [*STATIC_ORIGINS, *MEDIA_ORIGINS, *env.list("CSP_IMG_ORIGINS", default=[])]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", *env.list("CSP_IMG_ORIGINS", default=[])],
-        "font-src": ["'self'"],
+        "script-src": ["'self'", *STATIC_ORIGINS],
+        "style-src": ["'self'", *STATIC_ORIGINS],
+        "img-src": ["'self'", "data:", *dict.fromkeys(_IMG_ORIGINS)],
+        "font-src": ["'self'", *STATIC_ORIGINS],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
@@ -536,6 +621,27 @@ DJANGO_STRUCTLOG_CELERY_ENABLED = False
 # Large result sets (count, facets, page ids) are cached this long; small ones are always fresh.
 SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=60)
 SEARCH_CACHE_MIN_COUNT = env.int("SEARCH_CACHE_MIN_COUNT", default=200)
+# The engine: "postgres" (the default on PostgreSQL), "sqlite" (the default on SQLite) or "elasticsearch"
+# (catalog/search/elasticsearch/: products indexed through the outbox's catalog.products_changed event).
+SEARCH_BACKEND = env.str(
+    "SEARCH_BACKEND",
+    default="postgres" if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else "sqlite",
+)
+ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+# Index names start with it ("shop-products"), so several stores (or test runs) can share one cluster.
+ELASTICSEARCH_INDEX_PREFIX = env.str("ELASTICSEARCH_INDEX_PREFIX", default="shop")
+ELASTICSEARCH_TIMEOUT_SECONDS = env.float("ELASTICSEARCH_TIMEOUT_SECONDS", default=5.0)
+# django-elasticsearch-dsl: a client is made only when one is used. No signal processor and no autosync:
+# indexing goes through the outbox only, never through model signals.
+ELASTICSEARCH_DSL = {
+    "default": {
+        "hosts": ELASTICSEARCH_URL or "http://127.0.0.1:9200",
+        "request_timeout": ELASTICSEARCH_TIMEOUT_SECONDS,
+    }
+}
+ELASTICSEARCH_DSL_AUTOSYNC = False
+ELASTICSEARCH_DSL_AUTO_REFRESH = False
+ELASTICSEARCH_DSL_SIGNAL_PROCESSOR = "django_elasticsearch_dsl.signals.BaseSignalProcessor"
 
 # --- Recommendations: shoppers' signals ---------------------------------------------------------
 # Signed-in shoppers' signals wait in a Redis list for the beat task when there is a broker and Redis;

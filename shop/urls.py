@@ -1,9 +1,12 @@
 """Root URLs: storefront pages, the versioned API, its schema and docs, and operations."""
 
+from urllib.parse import urlsplit
+
 from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.cache import patch_cache_control
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
@@ -68,10 +71,19 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+
+def serve_media(request, path):
+    """An uploaded file from MEDIA_ROOT, cached as immutable like the bucket's copies (names are never reused)."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    if response.status_code in (200, 304):
+        patch_cache_control(response, public=True, max_age=settings.MEDIA_CACHE_SECONDS, immutable=True)
+    return response
+
+
 if settings.SERVE_MEDIA:
-    urlpatterns += [
-        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    ]
+    # At MEDIA_URL's path, also when MEDIA_URL is a CDN's address (the CDN fetches from here).
+    media_prefix = urlsplit(settings.MEDIA_URL).path.lstrip("/")
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", serve_media)]
 
 handler400 = "shop.views.bad_request"
 handler403 = "shop.views.permission_denied"

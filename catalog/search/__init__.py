@@ -1,8 +1,9 @@
 """Product search and browse behind one small interface.
 
-``search_products(params)`` filters, ranks, paginates and counts facets; the backend is chosen from
-the database engine: PostgreSQL (weighted tsvector + pg_trgm) or SQLite (FTS5). An Elasticsearch
-backend (django-elasticsearch-dsl) can later implement the same two functions.
+``search_products(params)`` filters, ranks, paginates and counts facets; the backend is chosen by
+SEARCH_BACKEND (catalog.search.backends.get_backend), by default the database engine's own: PostgreSQL
+(weighted tsvector + pg_trgm) or SQLite (FTS5); or Elasticsearch (catalog.search.elasticsearch, with
+django-elasticsearch-dsl), its index kept through the outbox.
 """
 
 from __future__ import annotations

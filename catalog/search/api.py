@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from catalog.search import SearchParams, search_products, suggest
 from catalog.search.query import normalize_words
+from shop.db_router import reads_from_replica
 
 SUGGESTIONS = 8
 MAX_AGE = 60
@@ -57,6 +58,7 @@ class SuggestView(GenericAPIView):
     problem_responses = {400: "`q` longer than 100 characters (validation_error)."}
 
     @extend_schema(parameters=[SuggestParams], responses={200: SuggestionsSerializer})
+    @reads_from_replica
     def get(self, request):
         params = SuggestParams(data=request.query_params)
         params.is_valid(raise_exception=True)

@@ -12,7 +12,9 @@ import itertools
 import operator
 import re
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import (
     Case,
@@ -455,22 +457,37 @@ def suggest_categories(words: list[str], *, limit: int) -> list[dict]:
 
 
 _BACKENDS: dict[str, SearchBackend] = {}
+# SEARCH_BACKEND -> the database vendor it needs (None: any).
+ENGINES = {"postgres": "postgresql", "sqlite": "sqlite", "elasticsearch": None}
 
 
 def get_backend() -> SearchBackend:
-    """The backend for the default database's engine."""
+    """The backend SEARCH_BACKEND names (by default the default database's own engine). ImproperlyConfigured for
+    an unknown name, or a database engine's search on another database."""
+    name = getattr(settings, "SEARCH_BACKEND", "") or ("postgres" if connection.vendor == "postgresql" else "sqlite")
+    backend = _BACKENDS.get(name)
+    if backend is not None and ENGINES[name] in (None, connection.vendor):
+        return backend
     vendor = connection.vendor
-    backend = _BACKENDS.get(vendor)
-    if backend is None:
-        if vendor == "postgresql":
-            from catalog.search.postgres import PostgresBackend
+    if name not in ENGINES:
+        raise ImproperlyConfigured(f"SEARCH_BACKEND={name!r}: choose one of {', '.join(sorted(ENGINES))}.")
+    needed = ENGINES[name]
+    if needed is not None and needed != vendor:
+        raise ImproperlyConfigured(
+            f"SEARCH_BACKEND={name!r} searches a {needed} database, but the default database is {vendor}: "
+            f"unset SEARCH_BACKEND, or choose elasticsearch."
+        )
+    if name == "postgres":
+        from catalog.search.postgres import PostgresBackend
 
-            backend = PostgresBackend()
-        elif vendor == "sqlite":
-            from catalog.search.sqlite import SqliteBackend
+        backend = PostgresBackend()
+    elif name == "sqlite":
+        from catalog.search.sqlite import SqliteBackend
 
-            backend = SqliteBackend()
-        else:
-            raise NotImplementedError(f"No search backend for the {vendor} database.")
-        _BACKENDS[vendor] = backend
+        backend = SqliteBackend()
+    else:
+        from catalog.search.elasticsearch.backend import ElasticsearchBackend
+
+        backend = ElasticsearchBackend()
+    _BACKENDS[name] = backend
     return backend

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from catalog import locks
 from catalog.errors import CategoryCycle, SlugTaken, UnknownCategory
 from catalog.models import Category, Product
+from catalog.search import index_events
 from catalog.selectors.categories import forget_category_tree
 from catalog.services.checks import clean_name
 from shop.public_cache import bumps
@@ -133,3 +134,6 @@ def _rewrite_subtree(*, category_id: int) -> None:
     # old tree meanwhile; neither may fail the change (a cache outage is not a reason to refuse it).
     run_side_effect("catalog.category_tree", forget_category_tree)
     after_commit("catalog.category_tree", forget_category_tree)
+    if changed and index_events.indexed_elsewhere():  # their category path and ancestors are in the index
+        moved = Product.objects.filter(category_id__in=[category.pk for category in changed])
+        index_events.products_changed(moved.values_list("pk", flat=True))

@@ -26,6 +26,7 @@ from catalog.imports import formats
 from catalog.imports.errors import ImportFileError, ImportNotConfirmable, ImportNotFound
 from catalog.imports.plan import CHANGE, CREATE, UNCHANGED, Plan, ProductPlan, build_plan, parse_attributes
 from catalog.models import Category, Product, ProductImport, Variant
+from catalog.search import index_events
 from catalog.services.products import _product_slug
 from inventory import services as inventory_services
 from shop.errors import DomainError
@@ -210,6 +211,9 @@ def _write(plan: Plan, *, seller_id: int, import_id: int, actor) -> None:
     if existing:
         lowest = Variant.objects.filter(product_id=OuterRef("pk")).values("product_id").annotate(low=Min("price"))
         Product.objects.filter(pk__in=[p.product.pk for p in existing]).update(price=Subquery(lowest.values("low")[:1]))
+    index_events.products_changed(
+        p.product.pk for p in plan.products if p.product is not None and any(r.action != UNCHANGED for r in p.rows)
+    )
 
 
 def _batches(products: list[ProductPlan]) -> Iterator[list[ProductPlan]]:

@@ -21,6 +21,7 @@ from catalog import images as product_images
 from catalog import locks
 from catalog.errors import DuplicateOptions, DuplicateSku, InvalidField, QuantityNeedsOneVariant, UnknownCategory
 from catalog.models import Category, Product, ProductImage, Variant
+from catalog.search import index_events
 from catalog.services.checks import (
     MAX_VARIANTS,
     UNSET,
@@ -185,6 +186,7 @@ def create_product(
                 quantities={variant.pk: quantity for variant, quantity in zip(created, quantities, strict=True)},
                 actor=actor,
             )
+            index_events.products_changed([product.pk])
     except IntegrityError:
         # A concurrent request took one of the SKUs between the check and the insert: name it.
         _check_skus_free(new_skus)
@@ -337,6 +339,7 @@ def update_product(
             if thresholds_changed:
                 # A new threshold may open or clear a low-stock alert without any stock moving.
                 inventory_services.review_low_stock(variant_ids=[variant.pk for variant in current])
+            index_events.products_changed([product.pk])
     except IntegrityError as exc:
         _check_skus_free(new_skus)
         if "options" in str(exc):
@@ -356,6 +359,7 @@ def archive_product(*, product_id: int, actor) -> Product:
         if product.status != Product.Status.ARCHIVED:
             product.status = Product.Status.ARCHIVED
             product.save(update_fields=["status", "updated_at"])
+            index_events.products_changed([product.pk])
     return product
 
 
@@ -394,3 +398,4 @@ def sync_product(*, product_id: int, actor=None) -> None:
         product.slug = product.slug or _product_slug(product.name)
         refresh_price(product)
         product.save()
+        index_events.products_changed([product.pk])

@@ -12,6 +12,7 @@ from django.db.models import Avg, Count
 from catalog import locks
 from catalog.errors import AlreadyReviewed, InvalidField, NotAVerifiedBuyer, OwnProductReview, ProductNotFound
 from catalog.models import Product, Review, VerifiedPurchase
+from catalog.search import index_events
 from catalog.selectors import has_received
 from catalog.services.checks import CENT
 from catalog.services.scopes import named_product
@@ -66,6 +67,7 @@ def refresh_rating(product: Product) -> None:
     product.rating = Decimal(summary["average"] or 0).quantize(CENT)
     product.review_count = summary["count"]
     product.save(update_fields=["rating", "review_count", "updated_at"])
+    index_events.products_changed([product.pk])
 
 
 @bumps("catalog", products=named_product)

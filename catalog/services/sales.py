@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from catalog.models import Product, SalesEntry
+from catalog.search import index_events
 from catalog.services.scopes import sold_products
 from shop.public_cache import bumps
 
@@ -42,6 +43,7 @@ def record_sales(*, event_id: str, units: Mapping[int, int]) -> bool:
             # Product ids in order: two events moving the same products lock their rows in the same order.
             for product_id in existing:
                 Product.objects.filter(pk=product_id).update(sales_count=F("sales_count") + wanted[product_id])
+            index_events.products_changed(existing)
     except IntegrityError:
         if SalesEntry.objects.filter(event_id=event_id).exists():
             return False  # counted by an earlier delivery of the same event

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from django.db import transaction
 
 from catalog.models import Product
+from catalog.search import index_events
 from catalog.services.scopes import no_pieces
 from shop.public_cache import bumps
 
@@ -17,7 +18,10 @@ def set_trending_scores(*, scores: Mapping[int, float]) -> int:
     number of products whose score is now above 0. One durable transaction: a listing never sees half a refresh."""
     wanted = {int(product_id): float(score) for product_id, score in scores.items() if score > 0}
     with transaction.atomic(durable=True):
-        Product.objects.filter(trending_score__gt=0).exclude(pk__in=list(wanted)).update(trending_score=0)
+        reset = Product.objects.filter(trending_score__gt=0).exclude(pk__in=list(wanted))
+        if index_events.indexed_elsewhere():
+            index_events.products_changed([*reset.values_list("pk", flat=True), *wanted])
+        reset.update(trending_score=0)
         products = list(Product.objects.filter(pk__in=list(wanted)).only("pk", "trending_score").order_by("pk"))
         for product in products:
             product.trending_score = wanted[product.pk]

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from catalog.errors import VariantNotFound
 from catalog.models import Variant
+from catalog.search import index_events
 from catalog.services.checks import UNSET, check_price, check_quantity, lock_own_product
 from catalog.services.products import refresh_price
 from catalog.services.scopes import named_product
@@ -54,4 +55,5 @@ def update_variant(
         if price is not UNSET:
             refresh_price(product)
             product.save(update_fields=["price", "updated_at"])
+            index_events.products_changed([product.pk])  # stock that flips availability: inventory's event
     return variant

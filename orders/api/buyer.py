@@ -34,6 +34,7 @@ from orders.api.presenters import (
 )
 from payments import selectors as payment_selectors
 from shop.api import idempotency
+from shop.db_router import reads_from_replica
 
 
 def _order_body(*, user, order_id: str) -> dict:
@@ -118,6 +119,7 @@ class CheckoutView(GenericAPIView):
             shipping_method=data["shipping_method"],
             address_id=data.get("address_id"),
             shipping_address=data.get("shipping_address"),
+            checkout_key=request.headers.get(idempotency.HEADER, ""),
         )
         # A new order has no payments and no shipments yet.
         response = Response({"order": _written_order_body(order, payments=[])}, status=201)
@@ -193,6 +195,7 @@ class OrderListView(GenericAPIView):
         parameters=[OrderListFilter],
         responses={200: OrderSummarySerializer(many=True)},
     )
+    @reads_from_replica
     def get(self, request):
         dates = OrderListFilter(data=request.query_params)
         dates.is_valid(raise_exception=True)

@@ -21,6 +21,7 @@ from orders.api.presenters import (
 from orders.models import OrderLine, ReturnRequest
 from sellers import selectors as seller_selectors
 from shop.api.fields import MoneyField
+from shop.db_router import reads_from_replica
 from shop.money import to_str
 
 
@@ -273,6 +274,7 @@ class SellerStatsView(GenericAPIView):
         parameters=[StatsQuery],
         responses={200: SellerStatsSerializer},
     )
+    @reads_from_replica
     def get(self, request):
         seller = seller_selectors.seller_of(user=request.user)
         query = StatsQuery(data=request.query_params)

@@ -176,8 +176,14 @@ def place_order(
     shipping_method: str,
     address_id: int | None = None,
     shipping_address: Mapping[str, Any] | None = None,
+    checkout_key: str = "",
 ) -> Order:
     """Turn the user's cart into an order awaiting payment, holding its stock until ``expires_at``.
+
+    ``checkout_key`` (the request's Idempotency-Key) is written on the order in its transaction: a checkout
+    with a key the buyer checked out with (within IDEMPOTENCY_KEY_HOURS) returns that order and changes
+    nothing. The idempotency record of shop.api.idempotency is stored after the work commits, so it alone
+    would miss a retry sent after a server died between the two (nginx passes such a retry to another node).
 
     All or nothing: raises cart.errors.EmptyCart / ItemsUnavailable, inventory.errors.OutOfStock
     (naming every short line), UnknownShippingMethod, UnknownAddress or InvalidShippingAddress, a
@@ -189,6 +195,8 @@ def place_order(
     option = shipping_option(code=shipping_method)
     address = _address_snapshot(user=user, address_id=address_id, shipping_address=shipping_address)
     with transaction.atomic(durable=True):
+        if checkout_key and (done := _order_checked_out_with(user=user, key=checkout_key)):
+            return done
         lines = cart_services.checkout_lines(user=user)  # locks the cart row
         order_id = new_order_id()
         quantities: dict[int, int] = {}
@@ -219,6 +227,7 @@ def place_order(
             currency=settings.STORE_CURRENCY,
             placed_at=now,
             expires_at=expires_at,
+            checkout_key=checkout_key,
         )
         order_lines = []
         for line in lines:
@@ -308,6 +317,13 @@ def _commission_rates(lines: Sequence[CheckoutLine]) -> dict[int, Decimal]:
 
 
 # --- Paying -------------------------------------------------------------------------------------
+
+
+def _order_checked_out_with(*, user, key: str) -> Order | None:
+    """The order a checkout with this Idempotency-Key placed, within the keys' retention (a key reused after it
+    is a new checkout, as shop.api.idempotency treats it)."""
+    since = timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
+    return Order.objects.filter(buyer=user, checkout_key=key, placed_at__gte=since).order_by("-placed_at").first()
 
 
 def pay_order(*, user, order_id: str, payment_token: str) -> PayResult:

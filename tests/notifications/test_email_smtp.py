@@ -1,7 +1,6 @@
 """A real e-mail: the handler's message goes through Django's SMTP backend to a local SMTP server on loopback."""
 
 from email import message_from_bytes, policy
-import socket
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Sink
@@ -10,6 +9,7 @@ import pytest
 from notifications import events
 from tests.notifications.conftest import new_event_id
 from tests.notifications.factories import paid_payload
+from tests.ports import free_port
 
 
 class Inbox(Sink):
@@ -23,16 +23,10 @@ class Inbox(Sink):
         return "250 Message accepted for delivery"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server(settings):
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"

@@ -119,7 +119,8 @@ def test_checkout_and_pay_with_an_idempotency_key_add_a_constant_few_queries():
     plain, keyed = buyer_with_lines(2), buyer_with_lines(2)
     without, _ = queries(lambda: checkout(plain))
     with_key, _ = queries(lambda: checkout(keyed, headers={"Idempotency-Key": "k"}))
-    assert len(with_key) - len(without) <= 4
+    # the advisory lock and its release, the record's lookup and insert, the order placed with that key
+    assert len(with_key) - len(without) <= 5
 
 
 # --- What the fewer queries still do --------------------------------------------------------------------

@@ -43,6 +43,22 @@ def test_a_retry_with_the_same_key_replays_the_first_answer_without_placing_anot
     assert Order.objects.count() == 1
 
 
+def test_a_retry_after_the_server_died_before_keeping_the_answer_finds_the_order_it_placed(client, buyer):
+    """The record is stored after the checkout commits: a server killed in between leaves an order and no record.
+    The retry (nginx passes it to another node) must find that order, not check out an empty cart."""
+    first = checkout(client, headers=KEY)
+    IdempotencyRecord.objects.all().delete()  # what the dead server never wrote
+
+    again = checkout(client, headers=KEY)
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json()["order"]["id"] == first.json()["order"]["id"]
+    assert again["Location"] == first["Location"]
+    assert Order.objects.filter(buyer=buyer).count() == 1
+    another = checkout(client, headers={"Idempotency-Key": "a-new-checkout"})
+    assert another.json()["code"] == "empty_cart"
+
+
 def test_the_same_key_with_a_different_body_is_409_idempotency_conflict(client):
     checkout(client, headers=KEY)
     response = checkout(client, shipping_method="express", headers=KEY)
@@ -110,6 +126,7 @@ def test_records_older_than_the_retention_are_ignored_and_purged(client, setting
     settings.IDEMPOTENCY_KEY_HOURS = 24
     checkout(client, headers=KEY)
     IdempotencyRecord.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    Order.objects.update(placed_at=timezone.now() - timedelta(hours=25))  # the order its key made, as old
 
     response = checkout(client, shipping_method="express", headers=KEY)  # a new request now, not a conflict
 

@@ -8,7 +8,6 @@ import http.client
 import json
 import os
 from pathlib import Path
-import socket
 import subprocess
 import sys
 import time
@@ -18,15 +17,10 @@ from django.db import connection
 import pytest
 
 from tests.catalog.factories import ProductFactory
+from tests.ports import free_port
 
 BASE_DIR = Path(settings.BASE_DIR)
 WORKERS = 3
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _database_url() -> str:
@@ -55,7 +49,7 @@ def embedded_env(tmp_path) -> dict[str, str]:
 @pytest.fixture
 def gunicorn(embedded_env, tmp_path):
     """``WORKERS`` sync workers serving the store; yields their port."""
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "gunicorn.log").open("w")
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "shop.wsgi", "--bind", f"127.0.0.1:{port}",
