@@ -502,12 +502,17 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 MEDIA_CACHE_SECONDS = env.int("MEDIA_CACHE_SECONDS", default=60 * 60 * 24 * 365)
 MEDIA_CACHE_CONTROL = f"public, max-age={MEDIA_CACHE_SECONDS}, immutable"
 # Media in an S3-compatible bucket (django-storages): AWS S3, or MinIO and the like at MEDIA_S3_ENDPOINT_URL.
-# Without keys here, boto3 finds its own (AWS_ACCESS_KEY_ID, the instance's role, ~/.aws).
-MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
-MEDIA_S3_REGION = env.str("MEDIA_S3_REGION", default="") or None
-MEDIA_S3_ENDPOINT_URL = env.str("MEDIA_S3_ENDPOINT_URL", default="") or None
+# Without keys here, boto3 finds its own (AWS_ACCESS_KEY_ID, the instance's role, ~/.aws). Each MEDIA_S3_ name
+# also answers to django-storages' own (AWS_STORAGE_BUCKET_NAME, AWS_S3_REGION_NAME, ...), as operators know them.
+MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="") or env.str("AWS_STORAGE_BUCKET_NAME", default="")
+MEDIA_S3_REGION = env.str("MEDIA_S3_REGION", default="") or env.str("AWS_S3_REGION_NAME", default="") or None
+MEDIA_S3_ENDPOINT_URL = (
+    env.str("MEDIA_S3_ENDPOINT_URL", default="") or env.str("AWS_S3_ENDPOINT_URL", default="") or None
+)
 # A CDN in front of the bucket (cdn.example.com, a host and optional path, no scheme): pages link there.
-MEDIA_S3_CUSTOM_DOMAIN = env.str("MEDIA_S3_CUSTOM_DOMAIN", default="") or None
+MEDIA_S3_CUSTOM_DOMAIN = (
+    env.str("MEDIA_S3_CUSTOM_DOMAIN", default="") or env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None
+)
 # Signed, expiring URLs for a private bucket (ignored with a custom domain). Pages are kept in the cache up
 # to PIECE_CACHE_SECONDS, so the expiry must stay well above that.
 MEDIA_S3_QUERYSTRING_AUTH = env.bool("MEDIA_S3_QUERYSTRING_AUTH", default=True)
@@ -535,6 +540,9 @@ STORAGES = {
     "default": {**_MEDIA_STORAGE, "BACKEND": env.str("MEDIA_STORAGE", default=_MEDIA_STORAGE["BACKEND"])},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if STORAGES["default"]["BACKEND"].startswith("storages.backends.s3") and not MEDIA_S3_BUCKET:
+    # Refused at start, not at the first upload.
+    raise environ.ImproperlyConfigured("S3 media storage needs a bucket: set MEDIA_S3_BUCKET")
 
 
 def _origin(url: str | None) -> list[str]:

@@ -18,6 +18,7 @@ import uuid
 
 import boto3
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -141,6 +142,28 @@ def test_without_a_bucket_media_stay_on_local_disk_and_pages_load_from_the_store
     directives = computed["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
     assert directives["img-src"] == ["'self'", "data:"]
     assert directives["script-src"] == directives["style-src"] == ["'self'"]
+
+
+def test_django_storages_own_variable_names_choose_the_bucket_too(monkeypatch):
+    computed = settings_from(
+        monkeypatch,
+        MEDIA_STORAGE="storages.backends.s3.S3Storage",
+        AWS_STORAGE_BUCKET_NAME="shop-media",
+        AWS_S3_REGION_NAME="eu-west-1",
+        AWS_S3_CUSTOM_DOMAIN="media.example.test",
+    )
+
+    media = computed["STORAGES"]["default"]
+    assert media["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert media["OPTIONS"]["bucket_name"] == "shop-media"
+    assert media["OPTIONS"]["region_name"] == "eu-west-1"
+    assert media["OPTIONS"]["custom_domain"] == "media.example.test"
+    assert "https://media.example.test" in computed["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["img-src"]
+
+
+def test_s3_storage_without_a_bucket_is_refused_at_start(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match="MEDIA_S3_BUCKET"):
+        settings_from(monkeypatch, MEDIA_STORAGE="storages.backends.s3.S3Storage")
 
 
 def test_media_served_from_local_disk_are_cached_as_immutable(client, lamp):
