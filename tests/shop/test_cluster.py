@@ -30,7 +30,7 @@ import pytest
 import requests
 
 from tests.ports import free_port, free_port_pair
-from tools.cluster import Cluster
+from tools.cluster import DATABASE, Cluster
 
 SHOPPERS = 6
 LOAD_SECONDS = 8  # on each side of the node's death
@@ -160,6 +160,17 @@ def test_both_nodes_serve_the_store_with_its_pictures_in_object_storage(cluster)
     page = requests.get(f"{cluster.url}/", timeout=30)
     assert page.status_code == 200
     assert f"{cluster.s3_url}/shop-media/" in page.text
+
+
+def test_the_nodes_read_the_catalog_from_the_replica(cluster):
+    for word in ("mug", "lamp", "shirt", "jeans"):  # searches nobody cached yet
+        assert requests.get(f"{cluster.url}/api/v1/products", params={"q": word}, timeout=30).status_code == 200
+    # The nodes keep their connections (CONN_MAX_AGE): the replica shows theirs and the catalog query last run.
+    with psycopg.connect(cluster.pair.replica_url("postgres"), autocommit=True) as replica:
+        sessions = replica.execute(
+            "SELECT query FROM pg_stat_activity WHERE datname = %s AND backend_type = 'client backend'", [DATABASE]
+        ).fetchall()
+    assert any("catalog_product" in query for (query,) in sessions), sessions
 
 
 def test_a_node_killed_under_load_loses_no_order_and_fails_no_checkout(cluster):
