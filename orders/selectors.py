@@ -142,6 +142,13 @@ def load_lines_with_sellers(order: Order) -> None:
     prefetch_related_objects(list(order.lines.all()), "seller")
 
 
+def order_checked_out_with(*, user, key: str) -> Order | None:
+    """The order a checkout with this Idempotency-Key placed, within the keys' retention (a key reused after it
+    is a new checkout, as shop.api.idempotency treats it)."""
+    since = timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
+    return Order.objects.filter(buyer=user, checkout_key=key, placed_at__gte=since).order_by("-placed_at").first()
+
+
 def overdue_order_ids(*, limit: int = 500) -> list[str]:
     """Unpaid orders whose hold has run out, oldest first: what the expiry sweep expires."""
     return list(

@@ -19,9 +19,15 @@ def run_scenarios(module: str, *, database: Path) -> dict:
     """``module.run_scenarios()`` in a child process on a SQLite file at ``database``; its JSON result."""
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CELERY_BROKER_URL")}
     env.update(DATABASE_URL=f"sqlite:///{database}", DJANGO_SETTINGS_MODULE="shop.settings", LOG_LEVEL="WARNING")
+    return run_in_child(module, env=env, timeout=300)
+
+
+def run_in_child(module: str, *, env: dict[str, str], timeout: float) -> dict:
+    """``module.run_scenarios()`` in a child Python with exactly ``env``; its JSON result (the child's last
+    ``RESULT`` line). Also used for scenarios on other databases (tests/shop/replica_scenarios.py)."""
     code = f"import json, {module} as t; print('RESULT ' + json.dumps(t.run_scenarios()))"
     done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     assert done.returncode == 0, done.stderr[-4000:]

@@ -49,7 +49,7 @@ from orders.errors import (
 )
 from orders.locks import lock_order, lock_order_if_any
 from orders.models import Order, OrderEvent, OrderLine, OrderRefund, new_order_id
-from orders.selectors import order_totals, overdue_order_ids, shipping_option
+from orders.selectors import order_checked_out_with, order_totals, overdue_order_ids, shipping_option
 from orders.services.fairness import check_fair_holds
 from orders.services.history import history_row, record
 from orders.services.refunds import claim_unapplied_payment_refund, pay_refund
@@ -195,7 +195,7 @@ def place_order(
     option = shipping_option(code=shipping_method)
     address = _address_snapshot(user=user, address_id=address_id, shipping_address=shipping_address)
     with transaction.atomic(durable=True):
-        if checkout_key and (done := _order_checked_out_with(user=user, key=checkout_key)):
+        if checkout_key and (done := order_checked_out_with(user=user, key=checkout_key)):
             return done
         lines = cart_services.checkout_lines(user=user)  # locks the cart row
         order_id = new_order_id()
@@ -317,13 +317,6 @@ def _commission_rates(lines: Sequence[CheckoutLine]) -> dict[int, Decimal]:
 
 
 # --- Paying -------------------------------------------------------------------------------------
-
-
-def _order_checked_out_with(*, user, key: str) -> Order | None:
-    """The order a checkout with this Idempotency-Key placed, within the keys' retention (a key reused after it
-    is a new checkout, as shop.api.idempotency treats it)."""
-    since = timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
-    return Order.objects.filter(buyer=user, checkout_key=key, placed_at__gte=since).order_by("-placed_at").first()
 
 
 def pay_order(*, user, order_id: str, payment_token: str) -> PayResult:

@@ -33,11 +33,12 @@ from orders.models import Order
 from payments.models import Payment
 from shop import db_router
 from shop.db_router import REPLICA, ReplicaPinMiddleware, ReplicaRouter, is_pinned, replica_reads
+from tests import sqlite_child
 from tests.accounts.factories import UserFactory
 from tests.ports import free_port
+from tests.shop.test_operations import ROOT, settings_env
 from tools.pg_replica import PostgresPair
 
-ROOT = Path(__file__).resolve().parents[2]
 router = ReplicaRouter()
 
 
@@ -46,12 +47,12 @@ router = ReplicaRouter()
 
 def _settings_in_child(**env) -> dict:
     """What shop.settings builds from ``env`` (plus a PostgreSQL DATABASE_URL), read in a fresh interpreter."""
-    child_env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REPLICA_"))}
-    child_env.update(DATABASE_URL="postgres://postgres@127.0.0.1:5432/shop_router", **env)
     code = (
         "import json, shop.settings as s; print(json.dumps({'databases': s.DATABASES, 'routers': s.DATABASE_ROUTERS,"
         " 'middleware': s.MIDDLEWARE, 'pin': s.REPLICA_PIN_SECONDS}, default=str))"
     )
+    # Not django.setup(): the settings as the module leaves them, before Django fills in its defaults.
+    child_env = settings_env(DATABASE_URL="postgres://postgres@127.0.0.1:5432/shop_router", **env)
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=child_env, capture_output=True, text=True, timeout=60, check=True
     )
@@ -308,17 +309,10 @@ def through_the_router(pair) -> dict:
         LOG_LEVEL="WARNING",
         PG_PAIR=json.dumps([str(pair.base_dir), pair.primary_port, pair.replica_port]),
     )
-    code = "import json, tests.shop.replica_scenarios as t; print('RESULT ' + json.dumps(t.run_scenarios()))"
     try:
-        done = subprocess.run(
-            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
-        )
+        return sqlite_child.run_in_child("tests.shop.replica_scenarios", env=env, timeout=600)
     finally:
         shutil.rmtree(cache_dir, ignore_errors=True)
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    assert done.returncode == 0, done.stderr[-4000:]
-    assert lines, done.stdout[-2000:]
-    return json.loads(lines[-1].removeprefix("RESULT "))
 
 
 def test_the_replica_is_read_by_catalog_pages_once_replayed(through_the_router):

@@ -139,9 +139,9 @@ def test_without_a_bucket_media_stay_on_local_disk_and_pages_load_from_the_store
 
     assert computed["STORAGES"]["default"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     assert (computed["STATIC_URL"], computed["MEDIA_URL"]) == ("/static/", "/media/")
-    directives = computed["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
-    assert directives["img-src"] == ["'self'", "data:"]
-    assert directives["script-src"] == directives["style-src"] == ["'self'"]
+    policy = computed["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+    assert policy["img-src"] == ["'self'", "data:"]
+    assert policy["script-src"] == policy["style-src"] == ["'self'"]
 
 
 def test_django_storages_own_variable_names_choose_the_bucket_too(monkeypatch):

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 SETTINGS_VARIABLES = (
-    "DATABASE_URL", "REDIS_URL", "CELERY_", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL", "DJANGO_",
+    "DATABASE_", "REDIS_URL", "CELERY_", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL", "DJANGO_", "REPLICA_",
 )  # fmt: skip
 
 
