@@ -345,6 +345,10 @@ cleanup
 echo "bench: search and first landing pages, computed in-process ..." >&2
 $PY bench/computed.py search >"$OUT/computed-search.txt"
 $PY bench/computed.py landing >"$OUT/computed-landing.txt"
+# The streaming replica's lag after a commit (a throwaway pair of its own, tools/pg_replica.py): the window the
+# read router's REPLICA_PIN_SECONDS covers (docs/SCALING.md).
+echo "bench: replica lag ..." >&2
+$PY bench/replica_lag.py >"$OUT/replica-lag.txt"
 BENCH_CONNECTIONS=$BENCH_CONNECTIONS BENCH_FLOW_CONNECTIONS=$BENCH_FLOW_CONNECTIONS \
   BENCH_HOT_CONNECTIONS=$BENCH_HOT_CONNECTIONS BENCH_CELERY_CONCURRENCY=$BENCH_CELERY_CONCURRENCY \
   $PY bench/workloads.py report "$OUT" | tee -a "$OUT/latest.txt"
@@ -352,6 +356,7 @@ say ""
 say "Computed in-process, nothing cached (bench/computed.py), all rounds but the first:"
 say "  search (24 queries, facets): $(tail -1 "$OUT/computed-search.txt" | sed 's/^all but the first round: //')"
 say "  a shopper's first landing page: $(tail -1 "$OUT/computed-landing.txt" | sed 's/^all but the first round: //')"
+say "$(tail -1 "$OUT/replica-lag.txt")"
 if [ "$hot_ok" != 1 ]; then
   echo "bench: the hot product's books do not balance (oversold or miscounted), see above" >&2
   exit 1
